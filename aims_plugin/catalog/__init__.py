@@ -1,0 +1,92 @@
+"""Framework catalogues as data: a framework is a file of requirements with IDs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+DEFAULT_FRAMEWORK = "iso42001"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    type: str
+    title: str
+    parent: str | None = None
+    intent: str | None = None
+    questions: tuple[str, ...] = ()
+    evidence_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One framework's requirements in the framework's own order."""
+
+    id: str
+    title: str
+    source: str
+    requirements: dict[str, Requirement] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Requirement]:
+        return [r for r in self.requirements.values() if r.type == type_]
+
+    @property
+    def controls(self) -> list[Requirement]:
+        return self.of_type("control")
+
+    @property
+    def control_groups(self) -> list[Requirement]:
+        return self.of_type("control_group")
+
+    @property
+    def subclauses(self) -> list[Requirement]:
+        """Second-level subclauses (4.1 .. 10.2): the unit of clause coverage."""
+        return [r for r in self.of_type("subclause") if r.parent and self.requirements[r.parent].type == "clause"]
+
+    def subclause_of(self, req_id: str) -> str | None:
+        """The second-level subclause that contains a clause ID (6.1.3 -> 6.1)."""
+        req = self.requirements.get(req_id)
+        while req is not None and req.type == "subclause":
+            parent = self.requirements.get(req.parent or "")
+            if parent is not None and parent.type == "clause":
+                return req.id
+            req = parent
+        return None
+
+    def group_of(self, control_id: str) -> Requirement | None:
+        """The control-objective group (A.2 .. A.10) a control belongs to."""
+        req = self.requirements.get(control_id)
+        while req is not None and req.type != "control_group":
+            req = self.requirements.get(req.parent or "")
+        return req
+
+    def is_type(self, req_id: str, type_: str) -> bool:
+        req = self.requirements.get(req_id)
+        return req is not None and req.type == type_
+
+
+@cache
+def load_catalog(name: str = DEFAULT_FRAMEWORK) -> Catalog:
+    """Read a shipped catalogue once per process (the files never change)."""
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    meta = data["framework"]
+    reqs = {}
+    for item in data["requirements"]:
+        req = Requirement(
+            id=str(item["id"]),
+            type=item["type"],
+            title=item["title"],
+            parent=str(item["parent"]) if item.get("parent") is not None else None,
+            intent=item.get("intent"),
+            questions=tuple(item.get("questions") or ()),
+            evidence_examples=tuple(item.get("evidence_examples") or ()),
+        )
+        if req.id in reqs:
+            raise ValueError(f"{name}.yaml: duplicate requirement {req.id}")
+        reqs[req.id] = req
+    return Catalog(id=meta["id"], title=meta["title"], source=meta.get("source", ""), requirements=reqs)

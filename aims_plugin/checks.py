@@ -1,0 +1,211 @@
+"""Cross-reference and completeness rules: Register -> findings.
+
+Each rule is a small function over the register; `run_checks` runs them all
+and returns the loader's findings with theirs, sorted by place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from .findings import Finding, error, warning
+from .load import SAFE_ID, Record, Register
+from .model import Clause, Control, Document, Kind, Ref, Status, ref_fields
+from .reports.coverage import clause_coverage
+
+Rule = Callable[[Register, dt.date], Iterator[Finding]]
+
+
+def run_checks(register: Register, today: dt.date | None = None) -> list[Finding]:
+    today = today or dt.date.today()
+    findings = list(register.findings)
+    for rule in RULES:
+        findings.extend(rule(register, today))
+    return sorted(set(findings))
+
+
+def check_ids(register: Register, today: dt.date) -> Iterator[Finding]:
+    seen: dict[str, Record] = {}
+    for record in sorted(register.records, key=lambda r: r.source.rel):
+        src = record.source
+        if not SAFE_ID.fullmatch(record.id) or ".." in record.id:
+            yield error(
+                src.display,
+                src.line_of("id") if "id" in src.lines else src.line_of(record.kind.value),
+                "AIMS008",
+                f"ID {record.id!r} is not safe as a file name: use letters, digits, '.', '-' and '_' only",
+            )
+            continue
+        first = seen.setdefault(record.id, record)
+        if first is not record:
+            yield error(
+                src.display,
+                src.line_of("id"),
+                "AIMS009",
+                f"ID '{record.id}' is already used by {first.source.display}:{first.source.line_of('id')}",
+            )
+
+
+def check_references(register: Register, today: dt.date) -> Iterator[Finding]:
+    for record in register.records:
+        src = record.source
+        for name, ref in ref_fields(type(record.doc)).items():
+            value = getattr(record.doc, name)
+            values = value if isinstance(value, list) else [value]
+            for index, target in enumerate(values):
+                if target is None:
+                    continue
+                line = src.line_of(name, index if isinstance(value, list) else None)
+                problem = _reference_problem(register, ref, target)
+                if problem:
+                    code, message = problem
+                    yield error(src.display, line, code, f"{name}: {message}")
+
+
+def _reference_problem(register: Register, ref: Ref, target: str) -> tuple[str, str] | None:
+    catalog = register.catalog
+    if ref.catalog is not None:
+        local = target.split(":", 1)[1] if target.startswith(f"{catalog.id}:") else target
+        if ":" in local:
+            prefix = local.split(":", 1)[0]
+            return "AIMS010", f"'{target}' names the framework '{prefix}', which is not enabled"
+        req = catalog.requirements.get(local)
+        wanted = {"control": ("control",), "subclause": ("subclause",)}.get(
+            ref.catalog, ("subclause", "control", "clause")
+        )
+        if req is None:
+            return "AIMS010", f"'{target}' is not {_catalog_noun(ref.catalog)} of {catalog.title}"
+        if req.type not in wanted:
+            return "AIMS011", f"'{target}' is a {req.type.replace('_', ' ')}, not {_catalog_noun(ref.catalog)}"
+        return None
+    found = register.by_id.get(target)
+    if found is None:
+        if target in register.broken_ids:
+            return None  # its own file already has an error
+        kinds = " or ".join(k.value for k in ref.kinds)
+        return "AIMS010", f"no {kinds} has the ID '{target}'"
+    if found.kind not in ref.kinds:
+        kinds = " or ".join(k.value for k in ref.kinds)
+        return "AIMS011", f"'{target}' is a {found.kind.value}, not a {kinds}"
+    return None
+
+
+def _catalog_noun(kind: str | None) -> str:
+    return {"control": "an Annex A control", "subclause": "a subclause"}.get(kind or "", "a clause or control")
+
+
+def check_controls(register: Register, today: dt.date) -> Iterator[Finding]:
+    written: dict[str, Record] = {}
+    for record in register.of_kind(Kind.control):
+        doc = record.doc
+        assert isinstance(doc, Control)
+        src = record.source
+        if doc.applicable is False and not doc.justification:
+            yield error(
+                src.display,
+                src.line_of("applicable"),
+                "AIMS012",
+                f"{doc.control} is marked not applicable without a justification (the SoA needs one)",
+            )
+        elif doc.applicable and not doc.justification:
+            yield warning(
+                src.display,
+                src.line_of("applicable"),
+                "AIMS013",
+                f"{doc.control} is included without a justification for including it",
+            )
+        yield from _second_write_up(written, doc.control, record)
+    for req in register.catalog.controls:
+        if req.id not in written:
+            yield warning(
+                register_display(register, "controls"),
+                1,
+                "AIMS018",
+                f"Annex A control {req.id} ({req.title}) has no write-up: the SoA is incomplete",
+            )
+
+
+def check_clause_coverage(register: Register, today: dt.date) -> Iterator[Finding]:
+    written: dict[str, Record] = {}
+    for record in register.of_kind(Kind.clause):
+        assert isinstance(record.doc, Clause)
+        yield from _second_write_up(written, record.doc.clause, record)
+    for row in clause_coverage(register):
+        if not row.covered:
+            yield warning(
+                register_display(register, "clauses"),
+                1,
+                "AIMS019",
+                f"subclause {row.subclause} ({row.title}) is not covered by any document",
+            )
+
+
+def _second_write_up(written: dict[str, Record], key: str, record: Record) -> Iterator[Finding]:
+    first = written.setdefault(key, record)
+    if first is not record:
+        src = record.source
+        yield error(
+            src.display,
+            1,
+            "AIMS020",
+            f"{key} already has a write-up in {first.source.display}; keep one file per {record.kind.value}",
+        )
+
+
+def register_display(register: Register, folder: str) -> str:
+    """Where a finding about a missing file points: the folder it belongs in."""
+    return f"{register.display_dir}/{folder}/"
+
+
+def check_evidence(register: Register, today: dt.date) -> Iterator[Finding]:
+    for record in register.of_kind(Kind.evidence):
+        if record.attachment_problem is not None:
+            yield record.attachment_problem
+        doc = record.doc
+        if not getattr(doc, "file", None) and not getattr(doc, "url", None):
+            src = record.source
+            yield error(src.display, src.line_of("id"), "AIMS021", "evidence record has neither 'file' nor 'url'")
+
+
+def check_approval(register: Register, today: dt.date) -> Iterator[Finding]:
+    for record in register.records:
+        doc: Document = record.doc
+        if doc.status != Status.approved:
+            continue
+        missing = [key for key in ("approved_by", "approved_on") if getattr(doc, key) is None]
+        if missing:
+            src = record.source
+            yield error(
+                src.display,
+                src.line_of("status"),
+                "AIMS016",
+                f"status is approved but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing",
+            )
+
+
+def check_reviews(register: Register, today: dt.date) -> Iterator[Finding]:
+    for record in register.records:
+        doc = record.doc
+        if doc.status == Status.retired or doc.next_review is None:
+            continue
+        if doc.next_review < today:
+            src = record.source
+            days = (today - doc.next_review).days
+            yield warning(
+                src.display,
+                src.line_of("next_review"),
+                "AIMS017",
+                f"review was due on {doc.next_review.isoformat()} ({days} days ago)",
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    check_ids,
+    check_references,
+    check_controls,
+    check_clause_coverage,
+    check_evidence,
+    check_approval,
+    check_reviews,
+)

@@ -1,0 +1,153 @@
+"""The `aims` command: a thin shell over load -> checks -> reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .checks import run_checks
+from .findings import ExitCode, Severity
+from .load import Register, load
+from .model import Implementation, Status, front_matter_schema
+from .project import ProjectError, read_project
+from .reports.readiness import readiness
+
+ROOT = click.argument("root", default=".", type=click.Path(file_okay=False, path_type=Path))
+TODAY = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge due dates as of this day (YYYY-MM-DD) instead of the real date.",
+)
+
+
+def _today(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+def _load(root: Path) -> Register:
+    try:
+        project = read_project(root)
+    except ProjectError as exc:
+        raise click.UsageError(str(exc)) from None
+    return load(project.content_dir, display_root=_display_root(project.root))
+
+
+def _display_root(root: Path) -> Path:
+    # Show paths as the user can open them from where they stand.
+    cwd = Path.cwd()
+    resolved = root.resolve()
+    return cwd if resolved == cwd or cwd in resolved.parents else root
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aims-as-code", prog_name="aims")
+def main() -> None:
+    """Run an ISO/IEC 42001 AI management system from a git repository."""
+
+
+@main.command()
+@ROOT
+@click.option("--strict", is_flag=True, help="Count warnings as failures too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@TODAY
+def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None:
+    """Check the AIMS under ROOT (the folder holding mkdocs.yml).
+
+    Prints every finding as `path:line: CODE severity: message`; exits 1 when
+    there are errors (or warnings, with --strict).
+    """
+    register = _load(root)
+    findings = run_checks(register, _today(today))
+    errors = sum(f.severity == Severity.error for f in findings)
+    warnings = len(findings) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    if fmt == "json":
+        report = {
+            "records": len(register.records),
+            "errors": errors,
+            "warnings": warnings,
+            "ok": not failed,
+            "findings": [f.as_dict() for f in findings],
+        }
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            click.echo(finding.format())
+        click.echo(_summary(len(register.records), errors, warnings))
+    sys.exit(ExitCode.findings if failed else ExitCode.ok)
+
+
+def _summary(records: int, errors: int, warnings: int) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return f"{plural(records, 'record')} checked: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the front matter, for editors."""
+    click.echo(json.dumps(front_matter_schema(), indent=2, sort_keys=True))
+
+
+@main.command()
+@ROOT
+@TODAY
+def status(root: Path, today: dt.datetime | None) -> None:
+    """Summarise readiness: what is still missing before the audit."""
+    register = _load(root)
+    day = _today(today)
+    report = readiness(register, day)
+    findings = run_checks(register, day)
+    errors = [f for f in findings if f.severity == Severity.error]
+
+    def head(text: str) -> None:
+        click.echo(click.style(text, bold=True))
+
+    head(f"AIMS readiness on {day.isoformat()} ({len(register.records)} records)")
+    click.echo(f"  Annex A write-ups     {report.write_ups}")
+    click.echo(f"  applicable controls   {len(report.applicable)}  (excluded: {len(report.excluded)})")
+    for state in Implementation:
+        rows = report.by_implementation[state]
+        click.echo(f"    {state.value:<19} {len(rows)}")
+    click.echo(f"  implemented           {report.implemented}")
+    click.echo(f"  evidenced             {report.evidenced_fraction}")
+    click.echo(f"  subclauses covered    {report.subclause_coverage}")
+    statuses = ", ".join(f"{s.value} {len(report.by_status[s])}" for s in Status)
+    click.echo(f"  documents by status   {statuses}")
+
+    def listing(title: str, items: list[str]) -> None:
+        if items:
+            head(f"{title} ({len(items)})")
+            for item in items:
+                click.echo(f"  {item}")
+
+    listing("Controls without a write-up", [f"{r.control} {r.title}" for r in report.missing_write_ups])
+    listing("Subclauses not covered", report.subclauses_missing)
+    listing(
+        "Applicable controls not implemented",
+        [
+            f"{r.control} {r.title} [{r.implementation.value if r.implementation else '-'}]"
+            for r in report.applicable
+            if r.implementation != Implementation.implemented
+        ],
+    )
+    listing(
+        "Applicable controls without current evidence",
+        [f"{r.control} {r.title}" for r in report.applicable if not r.evidenced],
+    )
+    listing(
+        "Overdue reviews",
+        [f"{r.id} (due {r.doc.next_review}) {r.source.display}" for r in report.overdue_reviews],
+    )
+    listing(
+        "Expired evidence", [f"{r.id} (expired {r.doc.expires}) {r.source.display}" for r in report.expired_evidence]
+    )
+    listing("Documents without an owner", [f"{r.id} {r.source.display}" for r in report.missing_owner])
+    if errors:
+        head(f"Errors to fix first ({len(errors)}): run `aims check` for the list")

@@ -1,0 +1,80 @@
+"""Findings: what the loader and the checks report, each with a location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the `aims` command (a contract with CI scripts)."""
+
+    ok = 0
+    findings = 1
+    usage = 2
+
+
+#: Every finding code, with the one-line meaning documented for users.
+CODES: dict[str, str] = {
+    "AIMS001": "file cannot be read or is not UTF-8",
+    "AIMS002": "no front matter (empty file, missing or unclosed '---' block)",
+    "AIMS003": "front matter is not valid YAML",
+    "AIMS004": "front matter is not a mapping",
+    "AIMS005": "file or front matter too large, or expands too much",
+    "AIMS006": "invalid front-matter value",
+    "AIMS007": "unknown front-matter key",
+    "AIMS008": "unsafe or unknown kind of ID",
+    "AIMS009": "duplicate ID",
+    "AIMS010": "reference to an unknown ID",
+    "AIMS011": "reference to a record of the wrong kind",
+    "AIMS012": "control excluded without justification",
+    "AIMS013": "control included without justification",
+    "AIMS014": "evidence file missing",
+    "AIMS015": "path leaves the content folder",
+    "AIMS016": "approved document without approver or approval date",
+    "AIMS017": "review overdue",
+    "AIMS018": "Annex A control has no write-up",
+    "AIMS019": "subclause not covered by any document",
+    "AIMS020": "control or clause has more than one write-up",
+    "AIMS021": "evidence record has neither file nor url",
+    "AIMS022": "front-matter key given twice",
+    "AIMS023": "kind cannot be told from the folder",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    code: str
+    severity: Severity
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered finding code {self.code}")
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+        }
+
+
+def error(path: str, line: int, code: str, message: str) -> Finding:
+    return Finding(path, line, code, Severity.error, message)
+
+
+def warning(path: str, line: int, code: str, message: str) -> Finding:
+    return Finding(path, line, code, Severity.warning, message)

@@ -1,0 +1,81 @@
+"""Find an AIMS project's settings without importing MkDocs.
+
+The `aims` command and other hosts read the plugin's options straight from
+`mkdocs.yml`, so the core works where MkDocs plugins do not run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_FILE = "mkdocs.yml"
+PLUGIN_NAME = "aims"
+
+
+class ProjectError(Exception):
+    """The project cannot be used as given (a usage error, exit 2)."""
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml while ignoring MkDocs' and Python's custom tags."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_ConfigLoader.add_multi_constructor("!", _ignore_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+@dataclass
+class Project:
+    root: Path
+    options: dict[str, Any] = field(default_factory=dict)
+    site_name: str = ""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / str(self.options.get("content_dir", "content"))
+
+
+def read_project(root: Path) -> Project:
+    """The project at `root`: its plugin options, or defaults when there is no mkdocs.yml."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ProjectError(f"{root}: no such folder")
+    config_path = root / CONFIG_FILE
+    project = Project(root=root)
+    if config_path.is_file():
+        try:
+            config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ProjectError(f"{config_path}: cannot read it: {exc}") from None
+        if not isinstance(config, dict):
+            raise ProjectError(f"{config_path}: expected a mapping of settings")
+        project.options = plugin_options(config.get("plugins"))
+        project.site_name = str(config.get("site_name") or "")
+    if not project.content_dir.is_dir():
+        raise ProjectError(f"{project.content_dir}: content folder not found")
+    return project
+
+
+def plugin_options(plugins: Any) -> dict[str, Any]:
+    """The `aims` plugin's options from either form of MkDocs' `plugins` list."""
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else ((next(iter(p.items())) if isinstance(p, dict) and p else (p, None)) for p in plugins or [])
+    )
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            return dict(options or {})
+    return {}

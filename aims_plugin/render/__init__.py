@@ -1,0 +1,61 @@
+"""Tables -> HTML and Markdown. Templates only format; reports compute."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+
+import jinja2
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
+
+
+def md_escape(text: object) -> str:
+    """Text safe to place in Markdown: no markup, no HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def yaml_title(text: str) -> str:
+    """A page title for generated front matter: HTML-escaped (themes print it raw), JSON-quoted."""
+    return json.dumps(html.escape(text), ensure_ascii=False)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("aims_plugin", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.filters["label"] = lambda value: "" if value is None else str(value).replace("_", " ")
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    """Render a template to one HTML block with no blank lines (Markdown keeps it whole)."""
+    out = environment().get_template(template).render(**context)
+    return "\n".join(line for line in out.splitlines() if line.strip())
+
+
+_HEADING = re.compile(r"^(#{1,5})(?=\s)", re.MULTILINE)
+_FENCE = re.compile(r"^(```|~~~)", re.MULTILINE)
+
+
+def demote_headings(markdown: str, levels: int = 2) -> str:
+    """Push ATX headings down `levels` levels, leaving fenced code alone."""
+    parts = _FENCE.split(markdown)
+    out, in_fence, i = [], False, 0
+    while i < len(parts):
+        part = parts[i]
+        if part in ("```", "~~~"):
+            in_fence = not in_fence
+            out.append(part)
+        else:
+            out.append(part if in_fence else _HEADING.sub(lambda m: min(len(m.group(1)) + levels, 6) * "#", part))
+        i += 1
+    return "".join(out)

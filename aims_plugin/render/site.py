@@ -1,0 +1,585 @@
+"""The site as data: which pages exist, where every record lands, and their Markdown.
+
+Host-agnostic: it returns (path, content) pairs and a nav tree; the MkDocs
+adapter turns them into files. A record is a page of its own unless its kind
+is a register (risks, evidence), whose records are anchored rows on paginated
+register pages, so an AIMS of thousands of records stays a few hundred pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..load import Record, Register
+from ..model import Clause, Control, Document, Kind, Ref, ref_fields
+from ..reports.coverage import clause_coverage, control_coverage
+from ..reports.links import Links
+from ..reports.readiness import readiness
+from ..reports.registers import evidence_index, heat_map, inventory, risk_register
+from ..reports.soa import SoaRow
+from . import charts, demote_headings, md_escape, render, yaml_title
+
+#: Kinds whose records get a page each, and the folder of those pages.
+PAGE_FOLDERS: dict[Kind, str] = {
+    Kind.policy: "policies",
+    Kind.procedure: "procedures",
+    Kind.control: "controls",
+    Kind.clause: "clauses",
+    Kind.system: "systems",
+    Kind.impact_assessment: "assessments",
+    Kind.audit: "audits",
+    Kind.management_review: "reviews",
+    Kind.incident: "incidents",
+    Kind.nonconformity: "nonconformities",
+}
+#: Kinds shown as rows of a paginated register instead.
+REGISTER_FOLDERS: dict[Kind, str] = {Kind.risk: "risk-register", Kind.evidence: "evidence-index"}
+
+KIND_TITLES: dict[Kind, str] = {
+    Kind.policy: "Policies",
+    Kind.procedure: "Procedures",
+    Kind.control: "Annex A controls",
+    Kind.clause: "Clauses",
+    Kind.risk: "Risk register",
+    Kind.system: "AI systems",
+    Kind.impact_assessment: "Impact assessments",
+    Kind.evidence: "Evidence index",
+    Kind.incident: "Incidents",
+    Kind.audit: "Audits",
+    Kind.management_review: "Management reviews",
+    Kind.nonconformity: "Nonconformities",
+}
+
+#: The stable URLs of the generated views (a contract: links point here).
+SOA = "statement-of-applicability.md"
+READINESS = "readiness.md"
+COVERAGE = "coverage.md"
+INVENTORY = "ai-systems.md"
+
+#: In the nav, a kind lists its documents one by one up to this many.
+NAV_LIMIT = 50
+
+COMMON_FIELDS = frozenset(Document.model_fields) | {"title", "body"}
+CROSS_REF = re.compile(
+    r"(?P<code>^(?:```|~~~)[^\n]*\n.*?^(?:```|~~~)[ \t]*$|`[^`\n]+`)"  # fenced block or code span: left alone
+    r"|\[\[(?P<ref>[A-Za-z0-9][A-Za-z0-9._:-]*)(?:\|(?P<text>[^\]\n]+))?\]\]",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    organisation: str = ""
+    scope: str = ""
+    audience: str = "internal"
+    use_directory_urls: bool = True
+    page_size: int = 200
+    nav_section: str = "AI management system"
+
+
+@dataclass
+class Output:
+    """One file of the site: a Markdown page or a download."""
+
+    src_uri: str
+    content: str | None = None
+    source_file: Path | None = None
+
+
+@dataclass
+class Unresolved:
+    """A `[[ID]]` that names nothing this build can link to."""
+
+    where: str
+    line: int
+    ref: str
+
+
+@dataclass
+class NavItem:
+    title: str
+    src_uri: str | None = None
+    children: list[NavItem] = field(default_factory=list)
+
+
+def page_url(src_uri: str, use_directory_urls: bool) -> str:
+    """The URL MkDocs gives a Markdown file (relative to the site root)."""
+    stem, ext = posixpath.splitext(src_uri)
+    if ext != ".md":
+        return src_uri
+    if not use_directory_urls:
+        return stem + ".html"
+    if posixpath.basename(stem) == "index":
+        stem = posixpath.dirname(stem)
+        return f"{stem}/" if stem else ""
+    return f"{stem}/"
+
+
+def relative_url(target: str, base: str) -> str:
+    """`target` as seen from the page at `base` (both site-relative URLs)."""
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
+    rel = posixpath.relpath(target or ".", base_dir or ".")
+    if target.endswith("/") or not target:
+        rel = rel.rstrip("/") + "/"
+        rel = "./" if rel == "./" or rel == "/" else rel
+    return rel
+
+
+class SitePlan:
+    """Everything one site build publishes, computed once from an audience's view."""
+
+    def __init__(self, view: Register, today: dt.date, options: SiteOptions) -> None:
+        self.view = view
+        self.today = today
+        self.options = options
+        self.catalog = view.catalog
+        self.links = Links(view)
+        self.readiness = readiness(view, today, self.links)
+        self.soa = self.readiness.soa
+        self.risks = risk_register(view, self.links)
+        self.evidence = evidence_index(view, today)
+        self.systems = inventory(view, self.links)
+        self.unresolved: list[Unresolved] = []
+        self.targets: dict[str, tuple[str, str | None]] = {}
+        self.titles: dict[str, str] = {}
+        self._plan_targets()
+
+    # -- where things land -------------------------------------------------
+
+    def _plan_targets(self) -> None:
+        for req in self.catalog.controls:
+            self._target(req.id, f"controls/{req.id}.md", None, req.title)
+        for req in self.catalog.subclauses:
+            self._target(req.id, f"clauses/{req.id}.md", None, req.title)
+        for kind, folder in PAGE_FOLDERS.items():
+            for record in self.view.of_kind(kind):
+                key = self.page_key(record)
+                self._target(record.id, f"{folder}/{key}.md", None, record.doc.title or self._catalog_title(key))
+                if key != record.id:
+                    self.targets[key] = self.targets[record.id]
+        for kind, folder in REGISTER_FOLDERS.items():
+            for index, record in enumerate(self.view.of_kind(kind)):
+                self._target(
+                    record.id,
+                    self._register_page(folder, index // self.options.page_size),
+                    record.id,
+                    record.doc.title or record.id,
+                )
+        # Third-level clause IDs without a write-up link to their subclause's page.
+        for req in self.catalog.of_type("subclause"):
+            if req.id not in self.targets and (sub := self.catalog.subclause_of(req.id)):
+                self.targets[req.id] = self.targets[sub]
+                self.titles[req.id] = req.title
+
+    def _target(self, key: str, src_uri: str, anchor: str | None, title: str) -> None:
+        self.targets[key] = (src_uri, anchor)
+        self.titles[key] = title
+
+    def _catalog_title(self, key: str) -> str:
+        req = self.catalog.requirements.get(key)
+        return req.title if req else key
+
+    @staticmethod
+    def page_key(record: Record) -> str:
+        doc = record.doc
+        if isinstance(doc, Control):
+            return doc.control
+        if isinstance(doc, Clause):
+            return doc.clause
+        return record.id
+
+    @staticmethod
+    def _register_page(folder: str, number: int) -> str:
+        return f"{folder}/index.md" if number == 0 else f"{folder}/{number + 1}.md"
+
+    def href(self, key: str, from_src: str) -> str | None:
+        """URL of a record or catalogue ID as seen from the page `from_src`."""
+        key = key.removeprefix(f"{self.catalog.id}:")
+        found = self.targets.get(key)
+        if found is None:
+            return None
+        src, anchor = found
+        url = relative_url(
+            page_url(src, self.options.use_directory_urls), page_url(from_src, self.options.use_directory_urls)
+        )
+        return f"{url}#{anchor}" if anchor else url
+
+    def md_href(self, key: str, from_src: str) -> str | None:
+        """A Markdown link target (a .md path MkDocs can check) for `key`."""
+        key = key.removeprefix(f"{self.catalog.id}:")
+        found = self.targets.get(key)
+        if found is None:
+            return None
+        src, anchor = found
+        rel = posixpath.relpath(src, posixpath.dirname(from_src) or ".")
+        return f"{rel}#{anchor}" if anchor else rel
+
+    def label(self, key: str) -> str:
+        key = key.removeprefix(f"{self.catalog.id}:")
+        return self.titles.get(key, key)
+
+    # -- cross-references in Markdown ---------------------------------------
+
+    def expand_refs(self, markdown: str, from_src: str, where: str, first_line: int) -> str:
+        """Turn `[[ID]]` and `[[ID|text]]` into links; note the ones that resolve to nothing."""
+
+        def link(match: re.Match[str]) -> str:
+            if match.group("code"):
+                return match.group("code")
+            ref, text = match.group("ref"), match.group("text")
+            target = self.md_href(ref, from_src)
+            if target is None:
+                line = first_line + markdown.count("\n", 0, match.start())
+                if not self._withheld(ref):
+                    self.unresolved.append(Unresolved(where, line, ref))
+                return md_escape(text or ref)
+            label = text or f"{ref.removeprefix(self.catalog.id + ':')} {self.label(ref)}"
+            return f"[{md_escape(label)}]({target})"
+
+        if "[[" not in markdown:
+            return markdown
+        return CROSS_REF.sub(link, markdown)
+
+    def _withheld(self, ref: str) -> bool:
+        # Known to exist but hidden from this audience: shown as plain text, not a warning.
+        return ref in self.view.withheld
+
+    # -- the outputs --------------------------------------------------------
+
+    def outputs(self) -> Iterator[Output]:
+        yield from self._views()
+        for kind in PAGE_FOLDERS:
+            yield from self._document_pages(kind)
+        yield from self._register_pages(Kind.risk)
+        yield from self._register_pages(Kind.evidence)
+        for row in self.evidence:
+            if row.record.attachment is not None:
+                yield Output(self.evidence_file_uri(row.record), source_file=row.record.attachment.path)
+
+    def evidence_file_uri(self, record: Record) -> str:
+        assert record.attachment is not None
+        return f"evidence-files/{record.attachment.rel}"
+
+    def _page(self, src_uri: str, title: str, *blocks: str) -> Output:
+        text = f"---\ntitle: {yaml_title(title)}\n---\n\n" + "\n\n".join(b for b in blocks if b) + "\n"
+        return Output(src_uri, content=text)
+
+    def _ctx(self, src: str) -> dict[str, Any]:
+        return {
+            "href": lambda key: self.href(key, src),
+            "url": lambda target: relative_url(
+                page_url(target, self.options.use_directory_urls), page_url(src, self.options.use_directory_urls)
+            ),
+            "label": self.label,
+            "today": self.today,
+            "options": self.options,
+            "catalog": self.catalog,
+        }
+
+    def _views(self) -> Iterator[Output]:
+        r = self.readiness
+        yield self._page(
+            READINESS,
+            "Readiness dashboard",
+            render("readiness.html", r=r, charts=charts, **self._ctx(READINESS)),
+        )
+        yield self._page(
+            SOA,
+            "Statement of Applicability",
+            render("soa.html", rows=self.soa, r=r, **self._ctx(SOA)),
+        )
+        yield Output(SOA.replace(".md", ".csv"), content=soa_csv(self.soa))
+        yield Output(SOA.replace(".md", ".json"), content=soa_json(self.soa, self.options))
+        yield self._page(
+            COVERAGE,
+            "Coverage",
+            render(
+                "coverage.html",
+                clauses=clause_coverage(self.view),
+                controls=control_coverage(self.soa),
+                **self._ctx(COVERAGE),
+            ),
+        )
+        yield self._page(
+            INVENTORY, "AI system inventory", render("inventory.html", rows=self.systems, **self._ctx(INVENTORY))
+        )
+        for kind in (
+            Kind.policy,
+            Kind.procedure,
+            Kind.impact_assessment,
+            Kind.audit,
+            Kind.management_review,
+            Kind.incident,
+            Kind.nonconformity,
+        ):
+            src = f"{PAGE_FOLDERS[kind]}/index.md"
+            yield self._page(
+                src,
+                KIND_TITLES[kind],
+                render("kind_index.html", kind=kind, records=self.view.of_kind(kind), **self._ctx(src)),
+            )
+
+    def _document_pages(self, kind: Kind) -> Iterator[Output]:
+        folder = PAGE_FOLDERS[kind]
+        written = {self.page_key(r): r for r in self.view.of_kind(kind)}
+        for key, record in written.items():
+            src = f"{folder}/{key}.md"
+            body = self.expand_refs(record.source.body, src, record.source.display, record.source.body_line)
+            yield self._page(
+                src,
+                f"{key} {self.label(key)}"
+                if kind in (Kind.control, Kind.clause)
+                else f"{record.id} {record.doc.title}",
+                render(
+                    "panel.html",
+                    record=record,
+                    facts=self.facts(record, src),
+                    overdue=self._overdue(record),
+                    **self._ctx(src),
+                ),
+                self._requirement_block(key, src) if kind in (Kind.control, Kind.clause) else "",
+                body.strip(),
+                render("related.html", groups=self.related(record), **self._ctx(src)),
+            )
+        if kind == Kind.control:
+            yield from self._stub_pages("controls", [c.id for c in self.catalog.controls if c.id not in written])
+        if kind == Kind.clause:
+            yield from self._stub_pages("clauses", [s.id for s in self.catalog.subclauses if s.id not in written])
+
+    def _stub_pages(self, folder: str, keys: list[str]) -> Iterator[Output]:
+        for key in keys:
+            src = f"{folder}/{key}.md"
+            withheld = key in self.view.withheld
+            related = (
+                [("Covered by", self.links.incoming(key))]
+                if folder == "clauses"
+                else [("Named by", self.links.incoming(key))]
+            )
+            yield self._page(
+                src,
+                f"{key} {self.label(key)}",
+                render("stub.html", key=key, withheld=withheld, **self._ctx(src)),
+                self._requirement_block(key, src),
+                render("related.html", groups=[(t, rs) for t, rs in related if rs], **self._ctx(src)),
+            )
+
+    def _requirement_block(self, key: str, src: str) -> str:
+        req = self.catalog.requirements.get(key)
+        return render("requirement.html", req=req, **self._ctx(src)) if req else ""
+
+    def _register_pages(self, kind: Kind) -> Iterator[Output]:
+        folder = REGISTER_FOLDERS[kind]
+        rows: list[Any] = self.risks if kind == Kind.risk else self.evidence
+        size = self.options.page_size
+        pages = max(1, -(-len(rows) // size))
+        for number in range(pages):
+            src = self._register_page(folder, number)
+            chunk = rows[number * size : (number + 1) * size]
+            entries = []
+            for row in chunk:
+                record = row.record
+                body = self.expand_refs(record.source.body, src, record.source.display, record.source.body_line)
+                entries.append(
+                    render(
+                        "entry.html",
+                        record=record,
+                        facts=self.facts(record, src),
+                        overdue=self._overdue(record),
+                        groups=self.related(record),
+                        **self._ctx(src),
+                    )
+                    + "\n\n"
+                    + demote_headings(body.strip(), 2)
+                )
+            pager = [(n + 1, self._register_page(folder, n)) for n in range(pages)]
+            head = render(
+                "risks.html" if kind == Kind.risk else "evidence.html",
+                rows=chunk,
+                all_rows=rows,
+                first_page=number == 0,
+                maps=(heat_map(self.risks, residual=False), heat_map(self.risks, residual=True)),
+                charts=charts,
+                pager=pager if pages > 1 else [],
+                page_src=src,
+                file_uri=self.evidence_file_uri,
+                cell_href=lambda kind: lambda likelihood, impact: f"#cell-{kind}-{likelihood}-{impact}",
+                **self._ctx(src),
+            )
+            title = KIND_TITLES[kind] + (f" (page {number + 1} of {pages})" if pages > 1 else "")
+            yield self._page(src, title, head, *entries)
+
+    # -- per-record data for the templates -----------------------------------
+
+    def _overdue(self, record: Record) -> bool:
+        doc = record.doc
+        return doc.next_review is not None and doc.next_review < self.today and doc.status != "retired"
+
+    def facts(self, record: Record, src: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+        """The kind's own fields as (label, [(text, href)]) rows: one generic path for every kind."""
+        doc = record.doc
+        refs: dict[str, Ref] = ref_fields(type(doc))
+        rows = []
+        for name in type(doc).model_fields:
+            if name in COMMON_FIELDS - {"satisfies"}:
+                continue
+            value = getattr(doc, name)
+            if value is None or value == []:
+                continue
+            values = value if isinstance(value, list) else [value]
+            items: list[tuple[str, str | None]] = []
+            for item in values:
+                if name in refs:
+                    target = self.href(str(item), src)
+                    if target is None and str(item) not in self.catalog.requirements:
+                        continue  # hidden from this audience: not even its ID
+                    items.append((f"{item} {self.label(str(item))}".strip(), target))
+                else:
+                    items.append((_text(item), None))
+            if items:
+                rows.append((name.replace("_", " ").capitalize(), items))
+        return rows
+
+    def related(self, record: Record) -> list[tuple[str, list[Record]]]:
+        incoming = list(self.links.incoming(record.id))
+        key = self.page_key(record)
+        if key != record.id:
+            incoming += [r for r in self.links.incoming(key) if r not in incoming]
+        incoming = [r for r in incoming if r is not record]
+        groups: dict[Kind, list[Record]] = {}
+        for other in incoming:
+            groups.setdefault(other.kind, []).append(other)
+        return [(f"Referenced by: {KIND_TITLES[k].lower()}", rs) for k, rs in groups.items()]
+
+    # -- navigation ----------------------------------------------------------
+
+    def nav(self) -> NavItem:
+        section = NavItem(self.options.nav_section)
+        section.children += [
+            NavItem("Readiness", READINESS),
+            NavItem("Statement of Applicability", SOA),
+            NavItem("Coverage", COVERAGE),
+            NavItem("Risk register", self._register_page("risk-register", 0)),
+            NavItem("Evidence index", self._register_page("evidence-index", 0)),
+            NavItem("AI system inventory", INVENTORY),
+        ]
+        for kind in (Kind.policy, Kind.procedure):
+            section.children.append(self._kind_nav(kind, index=True))
+        section.children.append(
+            NavItem(
+                "Annex A controls",
+                children=[NavItem(f"{c.id} {c.title}", f"controls/{c.id}.md") for c in self.catalog.controls],
+            )
+        )
+        clauses = [NavItem(f"{s.id} {s.title}", f"clauses/{s.id}.md") for s in self.catalog.subclauses]
+        extra = [
+            r for r in self.view.of_kind(Kind.clause) if self.page_key(r) not in {s.id for s in self.catalog.subclauses}
+        ]
+        clauses += [
+            NavItem(f"{self.page_key(r)} {self.label(self.page_key(r))}", f"clauses/{self.page_key(r)}.md")
+            for r in extra
+        ]
+        section.children.append(NavItem("Clauses", children=sorted(clauses, key=lambda n: _clause_order(n.src_uri))))
+        systems = NavItem(
+            "AI systems",
+            children=[
+                NavItem(f"{r.id} {r.doc.title}", f"systems/{r.id}.md")
+                for r in self.view.of_kind(Kind.system)[:NAV_LIMIT]
+            ],
+        )
+        if systems.children:
+            section.children.append(systems)
+        for kind in (Kind.impact_assessment, Kind.audit, Kind.management_review, Kind.incident, Kind.nonconformity):
+            section.children.append(self._kind_nav(kind, index=True))
+        return section
+
+    def _kind_nav(self, kind: Kind, *, index: bool) -> NavItem:
+        folder = PAGE_FOLDERS[kind]
+        records = self.view.of_kind(kind)
+        children = [NavItem("Overview", f"{folder}/index.md")] if index else []
+        if len(records) <= NAV_LIMIT:
+            children += [NavItem(f"{r.id} {r.doc.title}", f"{folder}/{r.id}.md") for r in records]
+        return NavItem(KIND_TITLES[kind], children=children)
+
+
+def _clause_order(src: str | None) -> tuple[int, ...]:
+    key = posixpath.splitext(posixpath.basename(src or ""))[0]
+    return tuple(int(p) if p.isdigit() else 0 for p in key.split("."))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(getattr(value, "value", value)).replace("_", " ") if hasattr(value, "value") else str(value)
+
+
+# -- downloads -----------------------------------------------------------------
+
+SOA_COLUMNS = (
+    "control",
+    "title",
+    "group",
+    "applicable",
+    "justification",
+    "inclusion_basis",
+    "implementation",
+    "evidenced",
+    "owner",
+    "policies",
+    "risks",
+    "evidence",
+)
+
+
+def _soa_record(row: SoaRow) -> dict[str, Any]:
+    return {
+        "control": row.control,
+        "title": row.title,
+        "group": row.group,
+        "applicable": row.applicable,
+        "justification": row.justification,
+        "inclusion_basis": [b.value for b in row.inclusion_basis],
+        "implementation": row.implementation.value if row.implementation else None,
+        "evidenced": row.evidenced,
+        "owner": row.owner,
+        "policies": [r.id for r in row.policies],
+        "risks": [r.id for r in row.risks],
+        "evidence": [r.id for r in row.evidence],
+    }
+
+
+def soa_csv(rows: list[SoaRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SOA_COLUMNS)
+    for row in rows:
+        record = _soa_record(row)
+        writer.writerow(
+            [
+                "; ".join(v)
+                if isinstance(v, list)
+                else ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
+                for v in (record[c] for c in SOA_COLUMNS)
+            ]
+        )
+    return out.getvalue()
+
+
+def soa_json(rows: list[SoaRow], options: SiteOptions) -> str:
+    data = {
+        "organisation": options.organisation,
+        "scope": options.scope,
+        "audience": options.audience,
+        "controls": [_soa_record(row) for row in rows],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""Pure functions from a Register to plain tables: no I/O, no HTML."""

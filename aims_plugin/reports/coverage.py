@@ -1,0 +1,90 @@
+"""Coverage matrices: subclauses x documents, Annex A controls x document kinds.
+
+"Mapped", "implemented" and "evidenced" stay separate: a document that names
+a control is not proof that the control works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..load import Record, Register
+from ..model import Clause, Implementation, Kind
+from .soa import SoaRow
+
+
+@dataclass(frozen=True)
+class ClauseRow:
+    subclause: str
+    title: str
+    documents: tuple[Record, ...]
+    write_up: Record | None
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.documents)
+
+
+def clause_coverage(register: Register) -> list[ClauseRow]:
+    catalog = register.catalog
+    prefix = f"{catalog.id}:"
+    docs: dict[str, list[Record]] = {}
+    write_ups: dict[str, Record] = {}
+    for record in register.records:
+        ids = [i.removeprefix(prefix) for i in record.doc.satisfies]
+        if isinstance(record.doc, Clause):
+            ids.append(record.doc.clause)
+            sub = catalog.subclause_of(record.doc.clause)
+            if sub == record.doc.clause:
+                write_ups.setdefault(sub, record)
+        for req_id in ids:
+            sub = catalog.subclause_of(req_id)
+            if sub and record not in docs.setdefault(sub, []):
+                docs[sub].append(record)
+    return [
+        ClauseRow(req.id, req.title, tuple(docs.get(req.id, ())), write_ups.get(req.id)) for req in catalog.subclauses
+    ]
+
+
+@dataclass(frozen=True)
+class ControlCoverageRow:
+    soa: SoaRow
+    policies: tuple[Record, ...]
+    procedures: tuple[Record, ...]
+
+    @property
+    def mapped(self) -> bool:
+        return bool(self.policies or self.procedures)
+
+    @property
+    def implemented(self) -> bool:
+        return self.soa.implementation == Implementation.implemented
+
+    @property
+    def gaps(self) -> list[str]:
+        """What an applicable control still lacks (nothing for exclusions)."""
+        if self.soa.write_up is None:
+            return ["write-up"]
+        if not self.soa.applicable:
+            return []
+        gaps = []
+        if not self.mapped:
+            gaps.append("policy or procedure")
+        if not self.soa.risks:
+            gaps.append("risk")
+        if not self.implemented:
+            gaps.append("implementation")
+        if not self.soa.evidenced:
+            gaps.append("current evidence")
+        return gaps
+
+
+def control_coverage(soa: list[SoaRow]) -> list[ControlCoverageRow]:
+    return [
+        ControlCoverageRow(
+            soa=row,
+            policies=tuple(r for r in row.policies if r.kind == Kind.policy),
+            procedures=tuple(r for r in row.policies if r.kind == Kind.procedure),
+        )
+        for row in soa
+    ]

@@ -1,0 +1,89 @@
+"""Time `aims check` on a 10,000-record AIMS against reading and parsing the same files.
+
+    python -m benchmarks.check_bench [--records 10000] [--repeat 3]
+
+Baselines, measured in the same run on the same files:
+  * read every .md file and `yaml.safe_load` its front matter (pure-Python loader),
+  * the same with libyaml's CSafeLoader (the fastest bare parse available).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from aims_plugin.checks import run_checks
+from aims_plugin.load import load
+
+from .synth import generate
+
+
+def bare_parse(content: Path, loader: type) -> int:
+    n = 0
+    for path in sorted(content.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+        yaml.load(front, Loader=loader)
+        n += 1
+    return n
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        share = (args.records - 38) // 10
+        n = generate(
+            root,
+            systems=share // 10 or 1,
+            risks=share * 4,
+            evidence=share * 5,
+            policies=args.records - 38 - share * 9 - (share // 10 or 1),
+        )
+        content = root / "content"
+        today = dt.date(2026, 11, 24)
+
+        def check() -> None:
+            findings = run_checks(load(content, display_root=root), today)
+            assert not findings, findings[:3]
+
+        t_safe = best_of(args.repeat, lambda: bare_parse(content, yaml.SafeLoader))
+        t_csafe = best_of(args.repeat, lambda: bare_parse(content, yaml.CSafeLoader))
+        t_check = best_of(args.repeat, check)
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "aims_plugin", "check", str(root), "--strict"], capture_output=True, text=True
+        )
+        t_cli = time.perf_counter() - start
+        assert proc.returncode == 0, proc.stdout[-2000:]
+    print(f"records:                              {n}")
+    print(f"bare read + yaml.safe_load:           {t_safe:6.2f} s")
+    print(f"bare read + CSafeLoader:              {t_csafe:6.2f} s")
+    print(f"aims load + checks (in process):      {t_check:6.2f} s")
+    print(f"`aims check --strict` (whole command): {t_cli:6.2f} s")
+    print(f"ratio check / safe_load:              {t_check / t_safe:6.2f}x")
+    print(f"ratio check / CSafeLoader:            {t_check / t_csafe:6.2f}x")
+    print(f"ratio command / safe_load:            {t_cli / t_safe:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Fixtures that build small AIMS trees in tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from aims_plugin.catalog import load_catalog
+
+MKDOCS_YML = """\
+site_name: Test AIMS
+plugins:
+  - aims:
+      organisation: Test Org
+"""
+
+
+def front(**fields: object) -> str:
+    """A Markdown file with the given front matter (values written as YAML)."""
+    import yaml
+
+    body = fields.pop("body", "Body text.\n")
+    return "---\n" + yaml.safe_dump(fields, sort_keys=False, allow_unicode=True) + "---\n" + str(body)
+
+
+Writer = Callable[..., Path]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Writer:
+    """Write files under tmp_path/project: tree({"content/policies/P.md": "..."})."""
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+
+    def write(files: dict[str, str | bytes] | None = None) -> Path:
+        for rel, text in (files or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return root
+
+    return write
+
+
+def complete_files() -> dict[str, str]:
+    """A tiny AIMS that covers every control and subclause: zero findings."""
+    catalog = load_catalog()
+    files: dict[str, str] = {}
+    for req in catalog.controls:
+        files[f"content/controls/{req.id}.md"] = front(
+            control=req.id,
+            applicable=True,
+            justification="Needed to treat our AI risks.",
+            implementation="implemented",
+            owner="Owner",
+            evidence=["EV-1"],
+        )
+    files["content/policies/POL-1.md"] = front(
+        id="POL-1",
+        title="AI policy",
+        owner="Owner",
+        classification="public",
+        satisfies=[req.id for req in catalog.subclauses],
+    )
+    files["content/evidence/EV-1.md"] = front(
+        id="EV-1", title="Evidence", file="files/ev1.txt", controls=["A.2.2"], owner="Owner"
+    )
+    files["content/evidence/files/ev1.txt"] = "evidence\n"
+    return files
+
+
+SITE_YML = """\
+site_name: Test AIMS
+theme:
+  name: material
+plugins:
+  - search
+  - aims:
+      organisation: Test Org
+      audience: {audience}
+      page_size: {page_size}
+"""
+
+
+def site_config(root: Path, *, audience: str = "internal", page_size: int = 200) -> Path:
+    """Write mkdocs.yml and a home page for a site build of the project at root."""
+    (root / "docs").mkdir(exist_ok=True)
+    if not (root / "docs/index.md").exists():
+        (root / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(SITE_YML.format(audience=audience, page_size=page_size), encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def build_site(root: Path, *, audience: str = "internal", page_size: int = 200, strict: bool = True) -> Path:
+    """Run a real MkDocs build of the project at root; returns the site folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_config(root, audience=audience, page_size=page_size)
+    site = root / f"site-{audience}"
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=strict)
+    build(config)
+    return site

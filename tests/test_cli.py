@@ -1,0 +1,117 @@
+"""The `aims` command as CI and people use it: exit codes, formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from aims_plugin.cli import main
+
+from .conftest import complete_files, front
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_clean_tree_exits_0(tree):
+    root = tree(complete_files())
+    result = run("check", str(root), "--strict", "--today", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
+
+
+def test_errors_exit_1_and_every_line_is_located(tree):
+    root = tree(
+        {
+            **complete_files(),
+            "content/policies/A.md": "---\ntitle: [broken\n---\n",
+            "content/risks/R.md": front(id="R", title="T", likelihood=9, impact=1),
+            "content/policies/B.md": b"---\nid: B\ntitle: \xff\n---\n",
+        }
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "aims_plugin", "check", str(root)], capture_output=True, text=True, cwd=root
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = [line for line in proc.stdout.splitlines() if " error: " in line]
+    assert [line.split(":", 2)[:2] for line in lines] == [
+        ["content/policies/A.md", "3"],
+        ["content/policies/B.md", "3"],
+        ["content/risks/R.md", "4"],
+    ]
+
+
+def test_warnings_fail_only_with_strict(tree):
+    files = complete_files()
+    files["content/policies/P.md"] = front(id="P", title="T", colour="blue")
+    root = tree(files)
+    assert run("check", str(root)).exit_code == 0
+    strict = run("check", str(root), "--strict")
+    assert strict.exit_code == 1
+    assert "content/policies/P.md:4: AIMS007 warning: unknown key 'colour'" in strict.output
+
+
+def test_json_format(tree):
+    root = tree({**complete_files(), "content/policies/P.md": front(id="P", title="T", status="approved")})
+    result = run("check", str(root), "--format", "json")
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert report["errors"] == 1 and report["ok"] is False
+    assert report["findings"][0] == {
+        "path": "content/policies/P.md",
+        "line": 4,
+        "code": "AIMS016",
+        "severity": "error",
+        "message": "status is approved but approved_by and approved_on are missing",
+    }
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("check", str(tmp_path / "missing")).exit_code == 2
+    assert run("check", str(tmp_path)).exit_code == 2  # no content folder
+    assert run("check", "--format", "xml", str(tmp_path)).exit_code == 2
+
+
+def test_content_dir_option_is_read_from_mkdocs_yml(tree):
+    root = tree()
+    (root / "mkdocs.yml").write_text(
+        "site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n  - search\n  - aims:\n      content_dir: aims\n",
+        encoding="utf-8",
+    )
+    (root / "aims/policies").mkdir(parents=True)
+    (root / "aims/policies/P.md").write_text(front(id="P", title="T", owner="x", status="nope"), encoding="utf-8")
+    result = run("check", str(root))
+    assert result.exit_code == 1
+    assert "aims/policies/P.md:5: AIMS006" in result.output
+
+
+def test_schema_is_json_schema_of_every_kind():
+    schema = json.loads(run("schema").output)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    names = {ref["$ref"].rsplit("/", 1)[1] for ref in schema["anyOf"]}
+    assert {"Control", "Risk", "Evidence", "System", "Nonconformity"} <= names
+    assert schema["$defs"]["Risk"]["properties"]["likelihood"]["maximum"] == 5
+
+
+def test_status_counts_and_lists_gaps(tree):
+    files = complete_files()
+    files["content/controls/A.9.4.md"] = front(control="A.9.4", applicable=False, justification="Not used.")
+    files["content/controls/A.9.3.md"] = front(
+        control="A.9.3", applicable=True, justification="j", implementation="in_progress"
+    )
+    del files["content/controls/A.9.2.md"]
+    root = tree(files)
+    result = run("status", str(root), "--today", "2026-11-24")
+    assert result.exit_code == 0, result.output
+    assert "Annex A write-ups     37 / 38 (97%)" in result.output
+    assert "applicable controls   36  (excluded: 1)" in result.output
+    assert "implemented           35 / 36 (97%)" in result.output
+    assert "A.9.2 Processes for responsible use of AI systems" in result.output
+    assert "A.9.3 Objectives for responsible use of AI system [in_progress]" in result.output

@@ -1,0 +1,35 @@
+"""The example AIMS that ships in content/: clean under --strict, and its site links resolve."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from aims_plugin.cli import main
+
+from .test_site import broken_links
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_example_passes_strict_check_with_no_findings():
+    result = CliRunner().invoke(main, ["check", str(REPO), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("0 errors, 0 warnings")
+
+
+def test_example_site_builds_strict_and_every_link_resolves(tmp_path):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = tmp_path / "example"
+    for name in ("content", "docs"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"), strict=True)
+    build(config)
+    site = project / "site"
+    assert (site / "statement-of-applicability/index.html").exists()
+    assert broken_links(site) == []

@@ -1,0 +1,303 @@
+"""The MkDocs site built for real from small AIMS trees: views, links, audiences, escaping."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from aims_plugin.catalog import load_catalog
+
+from .conftest import build_site, complete_files, front, site_config
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if (name in ("href", "src") and value and tag != "link") or (tag == "link" and name == "href" and value):
+                self.hrefs.append(value)
+
+
+def parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every relative href in every page that does not land on a file (and anchor)."""
+    # 404.html is served from any depth, so MkDocs writes it with absolute paths.
+    parsed = {p: parse(p) for p in site.rglob("*.html") if p.name != "404.html"}
+    broken = []
+    for page, links in parsed.items():
+        for href in links.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            elif target in parsed and parts.fragment and unquote(parts.fragment) not in parsed[target].ids:
+                broken.append(f"{page.relative_to(site)} -> {href} (no anchor)")
+    return broken
+
+
+def example_tree(tree, **extra):
+    files = complete_files()
+    files["content/risks/RSK-1.md"] = front(
+        id="RSK-1",
+        title="Biased scores",
+        likelihood=4,
+        impact=5,
+        residual_likelihood=2,
+        residual_impact=3,
+        treatment="mitigate",
+        controls=["A.5.4"],
+        owner="Risk owner",
+    )
+    files["content/risks/RSK-2.md"] = front(id="RSK-2", title="Drift", likelihood=4, impact=5, controls=["A.6.2.6"])
+    files["content/controls/A.10.4.md"] = front(
+        control="A.10.4", applicable=False, justification="We do not supply AI to customers.", owner="Owner"
+    )
+    files["content/controls/A.5.4.md"] = front(
+        control="A.5.4",
+        applicable=True,
+        justification="Credit decisions affect people.",
+        implementation="in_progress",
+        owner="Owner",
+        risks=["RSK-1"],
+        body="See [[POL-1]] and [[RSK-1]].\n",
+    )
+    files.update(extra)
+    return tree(files)
+
+
+def test_soa_lists_all_38_controls_in_order_with_downloads(tree):
+    site = build_site(example_tree(tree))
+    html = (site / "statement-of-applicability/index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'<tr id="(A\.[0-9.]+)"', html)
+    assert ids == [c.id for c in load_catalog().controls]
+    assert 'class="aims-excluded"' in html and "We do not supply AI to customers." in html
+    rows = list(csv.DictReader(io.StringIO((site / "statement-of-applicability.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 38
+    a104 = next(r for r in rows if r["control"] == "A.10.4")
+    assert (a104["applicable"] == "false" and a104["implementation"] == "implemented") or a104["applicable"] == "false"
+    a54 = next(r for r in rows if r["control"] == "A.5.4")
+    assert (a54["implementation"], a54["risks"]) == ("in_progress", "RSK-1")
+    data = json.loads((site / "statement-of-applicability.json").read_text(encoding="utf-8"))
+    assert [c["control"] for c in data["controls"]] == [r["control"] for r in rows]
+    # Counts on top: 37 applicable (1 excluded), 36 of them implemented.
+    assert "37 applicable" in html and "1 excluded" in html
+    assert "36 / 37" in html
+
+
+def test_every_generated_link_resolves(tree):
+    site = build_site(example_tree(tree))
+    assert broken_links(site) == []
+
+
+def test_pagination_keeps_register_links_working(tree):
+    extra = {
+        f"content/risks/R{n:02d}.md": front(id=f"R{n:02d}", title=f"Risk {n}", likelihood=1 + n % 5, impact=2)
+        for n in range(25)
+    }
+    site = build_site(example_tree(tree, **extra), page_size=10)
+    assert (site / "risk-register/3/index.html").exists()
+    assert broken_links(site) == []
+    page3 = (site / "risk-register/3/index.html").read_text(encoding="utf-8")
+    assert 'id="R24"' in page3 or 'id="RSK-2"' in page3
+
+
+def test_document_pages_have_panel_and_links_both_ways(tree):
+    site = build_site(example_tree(tree))
+    control = (site / "controls/A.5.4/index.html").read_text(encoding="utf-8")
+    assert "in progress" in control and "Credit decisions affect people." in control
+    # [[POL-1]] became a link with the title; the risk names the control back.
+    assert re.search(r'<a href="../../policies/POL-1/">POL-1 AI policy</a>', control)
+    assert "RSK-1 Biased scores" in control
+    policy = (site / "policies/POL-1/index.html").read_text(encoding="utf-8")
+    assert "Referenced by" not in policy or "controls" in policy
+    risk_page = (site / "risk-register/index.html").read_text(encoding="utf-8")
+    assert 'id="RSK-1"' in risk_page and "A.5.4" in risk_page
+
+
+def test_heat_map_counts_link_to_their_risks(tree):
+    site = build_site(example_tree(tree))
+    html = (site / "risk-register/index.html").read_text(encoding="utf-8")
+    # Both risks sit at likelihood 4 x impact 5 before treatment.
+    cell = re.search(r'<a href="#cell-inherent-4-5">.*?>(\d+)</text></a>', html)
+    assert cell and cell.group(1) == "2"
+    assert re.search(r'id="cell-inherent-4-5".*?RSK-1.*?RSK-2', html, re.S)
+    assert re.search(r'<a href="#cell-residual-2-3">.*?>1</text></a>', html)
+
+
+def test_readiness_dashboard_counts(tree):
+    site = build_site(example_tree(tree))
+    html = (site / "readiness/index.html").read_text(encoding="utf-8")
+    assert "36 / 37" in html  # implemented of applicable
+    assert "24 / 24" in html  # subclauses covered
+    assert re.search(r'id="in-progress">In progress \(1\)', html)
+
+
+def test_evidence_index_hashes_and_copies_files(tree):
+    site = build_site(example_tree(tree))
+    html = (site / "evidence-index/index.html").read_text(encoding="utf-8")
+    import hashlib
+
+    assert hashlib.sha256(b"evidence\n").hexdigest() in html
+    assert (site / "evidence-files/evidence/files/ev1.txt").read_text(encoding="utf-8") == "evidence\n"
+
+
+CANARY = "CANARY-7f3c91-secret"
+
+
+def _site_text(site: Path) -> str:
+    chunks = []
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            chunks.append(data.decode("utf-8", "replace"))
+            chunks.append(path.name)
+    return "\n".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("audience", "visible"), [("public", set()), ("internal", {"internal"}), ("auditor", {"internal", "confidential"})]
+)
+def test_classification_never_reaches_a_lower_audience(tree, audience, visible):
+    files = {
+        "content/risks/RSK-SECRET.md": front(
+            id="RSK-SECRET",
+            title=f"confidential {CANARY}",
+            classification="confidential",
+            likelihood=5,
+            impact=5,
+            controls=["A.2.2"],
+            body=f"Body {CANARY}\n",
+        ),
+        "content/evidence/EV-SECRET.md": front(
+            id="EV-SECRET",
+            title="Secret evidence",
+            classification="confidential",
+            file="files/secret.txt",
+            controls=["A.2.3"],
+        ),
+        "content/evidence/files/secret.txt": f"file {CANARY}-file\n",
+        "content/policies/POL-INT.md": front(
+            id="POL-INT", title=f"internal INTCANARY-{CANARY[:6]}", satisfies=["A.2.2"]
+        ),
+    }
+    root = example_tree(tree, **files)
+    site = build_site(root, audience=audience)
+    text = _site_text(site)
+    assert (CANARY in text) == ("confidential" in visible)
+    assert (f"{CANARY}-file" in text) == ("confidential" in visible)
+    assert ("RSK-SECRET" in text) == ("confidential" in visible)
+    assert (f"INTCANARY-{CANARY[:6]}" in text) == ("internal" in visible)
+    assert broken_links(site) == []
+
+
+def test_front_matter_is_escaped_everywhere(tree):
+    evil = "<script>alert(1)</script>"
+    root = example_tree(
+        tree,
+        **{
+            "content/policies/POL-X.md": front(
+                id="POL-X", title=f"Evil {evil}", owner=f"<b>{evil}</b>", satisfies=["5.2"]
+            ),
+            "content/risks/RSK-X.md": front(id="RSK-X", title=evil, likelihood=1, impact=1, source=evil),
+        },
+    )
+    site = build_site(root)
+    for path in site.rglob("*.html"):
+        assert "<script>alert(1)" not in path.read_text(encoding="utf-8"), path
+    page = (site / "policies/POL-X/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_strict_build_fails_on_broken_reference_with_file_named(tree):
+    root = example_tree(
+        tree,
+        **{"content/controls/A.2.3.md": front(control="A.2.3", applicable=True, justification="j", risks=["RSK-404"])},
+    )
+    site_config(root)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert "content/controls/A.2.3.md:6: AIMS010 error: risks: no risk has the ID 'RSK-404'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_cross_reference_is_a_warning_with_its_line(tree):
+    root = example_tree(
+        tree,
+        **{
+            "content/policies/POL-1.md": front(
+                id="POL-1",
+                title="AI policy",
+                owner="O",
+                satisfies=[s.id for s in load_catalog().subclauses],
+                body="Line one.\n\nSee [[NOPE-1]].\n",
+            )
+        },
+    )
+    site_config(root)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert re.search(r"content/policies/POL-1\.md:\d+: unknown cross-reference \[\[NOPE-1\]\]", proc.stderr)
+
+
+def test_not_started_work_is_not_a_warning(tree):
+    files = complete_files()
+    files["content/controls/A.2.2.md"] = front(
+        control="A.2.2", applicable=True, justification="j", implementation="not_started", owner="O"
+    )
+    site = build_site(tree(files))  # strict: would raise on any warning
+    assert "not started" in (site / "readiness/index.html").read_text(encoding="utf-8")
+
+
+def test_serve_watches_the_content_folder(tree):
+    from mkdocs.config import load_config
+
+    from aims_plugin.plugin import AimsPlugin
+
+    root = tree(complete_files())
+    build_site(root)
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["aims"]
+    assert isinstance(plugin, AimsPlugin)
+    plugin.on_config(config)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)
+    assert Path(server.watched[0]) == root / "content"
