@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
+from .crossref import find_refs
 from .findings import Finding, error, warning
 from .load import SAFE_ID, Record, Register
 from .model import Clause, Control, Document, Kind, Ref, Status, ref_fields
@@ -200,6 +201,18 @@ def check_reviews(register: Register, today: dt.date) -> Iterator[Finding]:
             )
 
 
+def check_cross_references(register: Register, today: dt.date) -> Iterator[Finding]:
+    catalog = register.catalog
+    known = set(register.by_id) | set(catalog.requirements) | register.broken_ids
+    for record in register.records:
+        src = record.source
+        for ref in find_refs(src.body):
+            if ref.ref.removeprefix(f"{catalog.id}:") not in known:
+                yield warning(
+                    src.display, src.body_line + ref.line, "AIMS024", f"cross-reference [[{ref.ref}]] names no document"
+                )
+
+
 RULES: tuple[Rule, ...] = (
     check_ids,
     check_references,
@@ -208,4 +221,5 @@ RULES: tuple[Rule, ...] = (
     check_evidence,
     check_approval,
     check_reviews,
+    check_cross_references,
 )

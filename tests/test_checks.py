@@ -229,6 +229,13 @@ BAD_CASES = [
         "content/policies/P.md",
         4,
     ),
+    (
+        "unknown cross-ref",
+        {"content/policies/P.md": front(id="P", title="T", body="One.\n\nSee [[A.6.2.4]] and [[NOPE-9]].\n")},
+        "AIMS024",
+        "content/policies/P.md",
+        7,
+    ),
     ("no folder kind", {"content/notes/N.md": front(id="N", title="T")}, "AIMS023", "content/notes/N.md", 1),
 ]
 

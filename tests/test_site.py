@@ -267,7 +267,19 @@ def test_unknown_cross_reference_is_a_warning_with_its_line(tree):
         [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, capture_output=True, text=True
     )
     assert proc.returncode == 1
-    assert re.search(r"content/policies/POL-1\.md:\d+: unknown cross-reference \[\[NOPE-1\]\]", proc.stderr)
+    assert "content/policies/POL-1.md:33: AIMS024 warning: cross-reference [[NOPE-1]] names no document" in proc.stderr
+
+
+def test_unknown_cross_reference_in_hand_written_docs_is_a_warning(tree):
+    root = tree(complete_files())
+    site_config(root)
+    (root / "docs/index.md").write_text("# Home\n\nSee [[A.6.2.4]] and [[NOPE-2]].\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert "docs/index.md:3: unknown cross-reference [[NOPE-2]]" in proc.stderr
+    assert "A.6.2.4 AI system verification and validation" in (root / "site/index.html").read_text(encoding="utf-8")
 
 
 def test_not_started_work_is_not_a_warning(tree):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..crossref import CROSS_REF
 from ..load import Record, Register
 from ..model import Clause, Control, Document, Kind, Ref, ref_fields
 from ..reports.coverage import clause_coverage, control_coverage
@@ -69,11 +70,6 @@ INVENTORY = "ai-systems.md"
 NAV_LIMIT = 50
 
 COMMON_FIELDS = frozenset(Document.model_fields) | {"title", "body"}
-CROSS_REF = re.compile(
-    r"(?P<code>^(?:```|~~~)[^\n]*\n.*?^(?:```|~~~)[ \t]*$|`[^`\n]+`)"  # fenced block or code span: left alone
-    r"|\[\[(?P<ref>[A-Za-z0-9][A-Za-z0-9._:-]*)(?:\|(?P<text>[^\]\n]+))?\]\]",
-    re.MULTILINE | re.DOTALL,
-)
 
 
 @dataclass(frozen=True)
