@@ -12,7 +12,8 @@ import click
 from .checks import run_checks
 from .findings import ExitCode, Severity
 from .load import Register, load
-from .model import Implementation, Status, front_matter_schema
+from .model import Audience, Implementation, Status, front_matter_schema
+from .pdf import make_pack, pack_settings
 from .project import ProjectError, read_project
 from .reports.readiness import readiness
 
@@ -151,3 +152,59 @@ def status(root: Path, today: dt.datetime | None) -> None:
     listing("Documents without an owner", [f"{r.id} {r.source.display}" for r in report.missing_owner])
     if errors:
         head(f"Errors to fix first ({len(errors)}): run `aims check` for the list")
+
+
+@main.command()
+@ROOT
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the PDF (default: aims-pack.pdf in ROOT).",
+)
+@click.option(
+    "--audience",
+    type=click.Choice([a.value for a in Audience]),
+    default=None,
+    help="Which classifications the pack includes (default: the plugin's pdf_audience, else auditor).",
+)
+@click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None)
+@click.option("--attach-evidence", is_flag=True, default=None, help="Embed evidence files as PDF attachments.")
+@click.option("--pdfa", is_flag=True, default=None, help="Write PDF/A-3b (archival, attachments allowed).")
+@TODAY
+def pdf(
+    root: Path,
+    output: Path | None,
+    audience: str | None,
+    page_size: str | None,
+    attach_evidence: bool | None,
+    pdfa: bool | None,
+    today: dt.datetime | None,
+) -> None:
+    """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
+    try:
+        project = read_project(root)
+    except ProjectError as exc:
+        raise click.UsageError(str(exc)) from None
+    register = load(project.content_dir, display_root=_display_root(project.root))
+    errors = [f for f in run_checks(register, _today(today)) if f.severity == Severity.error]
+    if errors:
+        for finding in errors:
+            click.echo(finding.format(), err=True)
+        click.echo(f"{len(errors)} errors: fix them before building the pack", err=True)
+        sys.exit(ExitCode.findings)
+    settings = pack_settings(
+        project.options, audience=audience, page_size=page_size, attach_evidence=attach_evidence, pdfa=pdfa
+    )
+    out = output or project.root / settings.filename
+    interactive = sys.stderr.isatty()
+    result = make_pack(
+        register,
+        project.content_dir,
+        out,
+        settings,
+        _today(today),
+        progress=(lambda message: click.echo(f"aims pdf: {message}", err=True)) if interactive else None,
+    )
+    click.echo(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 #: A fenced block or code span (left alone), or `[[ID]]` / `[[ID|text]]`.
@@ -27,3 +27,31 @@ def find_refs(markdown: str) -> Iterator[CrossRef]:
     for match in CROSS_REF.finditer(markdown):
         if match.group("ref"):
             yield CrossRef(match.group("ref"), match.group("text"), markdown.count("\n", 0, match.start()))
+
+
+def expand_refs(
+    markdown: str,
+    resolve: Callable[[str], tuple[str, str] | None],
+    unknown: Callable[[str, int], None],
+    escape: Callable[[str], str],
+) -> str:
+    """Replace `[[ID]]` with `[label](target)` links; `unknown(ref, line)` hears of the rest.
+
+    `resolve` gives (target, label) for an ID it can link; `escape` makes text
+    safe for Markdown. Code spans and fenced blocks are left as they are.
+    """
+    if "[[" not in markdown:
+        return markdown
+
+    def link(match: re.Match[str]) -> str:
+        if match.group("code"):
+            return match.group("code")
+        ref, text = match.group("ref"), match.group("text")
+        found = resolve(ref)
+        if found is None:
+            unknown(ref, markdown.count("\n", 0, match.start()))
+            return escape(text or ref)
+        target, label = found
+        return f"[{escape(text or label)}]({target})"
+
+    return CROSS_REF.sub(link, markdown)

@@ -90,6 +90,7 @@ class Source:
     item_lines: dict[str, list[int]] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    sha256: str = ""  # of the file's bytes, for the pack's manifest
 
     def line_of(self, key: str, index: int | None = None) -> int:
         if index is not None:
@@ -191,11 +192,19 @@ def load(
         record = _read_record(path, rel, f"{prefix}/{rel}", real_root, real_dirs, findings, broken)
         if record is not None:
             records.append(record)
+    catalog = catalog or load_catalog()
     order = {kind: index for index, kind in enumerate(Kind)}
-    records.sort(key=lambda r: (order[r.kind], r.source.rel))
+    position = {req_id: index for index, req_id in enumerate(catalog.requirements)}
+
+    def sort_key(record: Record) -> tuple[int, int, str]:
+        # Controls and clauses in the standard's order; everything else by path.
+        topic = getattr(record.doc, "control", None) or getattr(record.doc, "clause", None)
+        return order[record.kind], position.get(topic, len(position)), record.source.rel
+
+    records.sort(key=sort_key)
     return Register(
         content_dir=content_dir,
-        catalog=catalog or load_catalog(),
+        catalog=catalog,
         records=records,
         findings=findings,
         display_dir=prefix,
@@ -267,7 +276,7 @@ def _read_record(
     except _Refused as refused:
         fail(refused.line, refused.code, refused.message)
         return None
-    source = Source(path, display, rel, source_lines, item_lines, body, body_line)
+    source = Source(path, display, rel, source_lines, item_lines, body, body_line, hashlib.sha256(raw).hexdigest())
     for key, line in duplicates:
         findings.append(error(display, line, "AIMS022", f"key '{key}' is given twice; only one can count"))
 

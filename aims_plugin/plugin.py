@@ -18,13 +18,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .checks import run_checks
 from .findings import GAP_CODES, Finding, Severity
 from .load import Register, load
 from .model import Audience
+from .pdf import make_pack, pack_settings
 from .render.site import NavItem, SiteOptions, SitePlan
 
 log = get_plugin_logger(__name__)
@@ -40,17 +41,27 @@ class AimsConfig(base.Config):
     nav_section = c.Type(str, default="AI management system")
     strict_checks = c.Type(bool, default=False)
     page_size = c.Type(int, default=200)
+    pdf = c.Type(bool, default=False)
+    pdf_filename = c.Type(str, default="aims-pack.pdf")
+    pdf_page_size = c.Choice(["a4", "letter"], default="a4")
+    attach_evidence = c.Type(bool, default=False)
+    pdfa = c.Type(bool, default=False)
+    pdf_on_serve = c.Type(bool, default=False)
 
 
 class AimsPlugin(BasePlugin[AimsConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.serving = False
         self.register: Register | None = None
         self.plan: SitePlan | None = None
         self.findings: list[Finding] = []
 
     # -- hooks ---------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
@@ -59,6 +70,9 @@ class AimsPlugin(BasePlugin[AimsConfig]):
             raise PluginError(f"aims: content folder not found: {self.content}")
         if self.config.page_size < 1:
             raise PluginError("aims: page_size must be at least 1")
+        name = self.config.pdf_filename
+        if not name.endswith(".pdf") or "/" in name or "\\" in name or name.startswith("."):
+            raise PluginError(f"aims: pdf_filename must be a plain file name ending in .pdf, not {name!r}")
         self.root = root
         config.extra_css.append(CSS_URI)
         return config
@@ -101,6 +115,10 @@ class AimsPlugin(BasePlugin[AimsConfig]):
         assert self.plan is not None
         section = _to_nav(self.plan.nav(), files)
         if isinstance(section, Section):
+            if self.config.pdf and not self.serving:
+                pack = Link("Documentation pack (PDF)", self.config.pdf_filename)
+                pack.parent = section
+                section.children.insert(1, pack)
             nav.items.append(section)
             nav.pages.extend(_pages_of(section))
             for previous, page in zip(nav.pages, nav.pages[1:], strict=False):
@@ -116,6 +134,19 @@ class AimsPlugin(BasePlugin[AimsConfig]):
         for miss in self.plan.unresolved[before:]:
             log.warning(f"{_rel(miss.where, self.root)}:{miss.line}: unknown cross-reference [[{miss.ref}]]")
         return out
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.pdf or (self.serving and not self.config.pdf_on_serve) or self.register is None:
+            return
+        # The pack inside the site is for the site's own audience, never wider.
+        settings = pack_settings(
+            dict(self.config),
+            audience=self.config.audience,
+            page_size=self.config.pdf_page_size,
+        )
+        out = Path(config.site_dir) / self.config.pdf_filename
+        result = make_pack(self.register, self.content, out, settings, dt.date.today(), progress=log.debug)
+        log.info(f"auditor pack: {self.config.pdf_filename} ({result.pages} pages, sha256 {result.sha256[:16]})")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         server.watch(os.fspath(self.content))

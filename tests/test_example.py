@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from aims_plugin.cli import main
 
@@ -33,3 +34,8 @@ def test_example_site_builds_strict_and_every_link_resolves(tmp_path):
     site = project / "site"
     assert (site / "statement-of-applicability/index.html").exists()
     assert broken_links(site) == []
+    # The example turns the pack on: it lands in the site, for the site's own audience.
+    reader = PdfReader(site / "aims-pack.pdf")
+    text = "".join(page.extract_text() for page in reader.pages[:2])
+    assert "Calder Finance Ltd" in text and "INTERNAL" in text
+    assert "aims-pack.pdf" in (site / "index.html").read_text(encoding="utf-8")

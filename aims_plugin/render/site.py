@@ -13,13 +13,12 @@ import datetime as dt
 import io
 import json
 import posixpath
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..crossref import CROSS_REF
+from ..crossref import expand_refs
 from ..load import Record, Register
 from ..model import Clause, Control, Document, Kind, Ref, ref_fields
 from ..reports.coverage import clause_coverage, control_coverage
@@ -228,22 +227,15 @@ class SitePlan:
     def expand_refs(self, markdown: str, from_src: str, where: str, first_line: int) -> str:
         """Turn `[[ID]]` and `[[ID|text]]` into links; note the ones that resolve to nothing."""
 
-        def link(match: re.Match[str]) -> str:
-            if match.group("code"):
-                return match.group("code")
-            ref, text = match.group("ref"), match.group("text")
+        def resolve(ref: str) -> tuple[str, str] | None:
             target = self.md_href(ref, from_src)
-            if target is None:
-                line = first_line + markdown.count("\n", 0, match.start())
-                if not self._withheld(ref):
-                    self.unresolved.append(Unresolved(where, line, ref))
-                return md_escape(text or ref)
-            label = text or f"{ref.removeprefix(self.catalog.id + ':')} {self.label(ref)}"
-            return f"[{md_escape(label)}]({target})"
+            return (target, f"{ref.removeprefix(self.catalog.id + ':')} {self.label(ref)}") if target else None
 
-        if "[[" not in markdown:
-            return markdown
-        return CROSS_REF.sub(link, markdown)
+        def unknown(ref: str, line: int) -> None:
+            if not self._withheld(ref):
+                self.unresolved.append(Unresolved(where, first_line + line, ref))
+
+        return expand_refs(markdown, resolve, unknown, md_escape)
 
     def _withheld(self, ref: str) -> bool:
         # Known to exist but hidden from this audience: shown as plain text, not a warning.
@@ -279,6 +271,10 @@ class SitePlan:
             "today": self.today,
             "options": self.options,
             "catalog": self.catalog,
+            "pack": False,
+            "prefix": "",
+            "anchor": lambda record: record.id,
+            "soa_anchor": lambda control: control,
         }
 
     def _views(self) -> Iterator[Output]:
@@ -420,40 +416,10 @@ class SitePlan:
         return doc.next_review is not None and doc.next_review < self.today and doc.status != "retired"
 
     def facts(self, record: Record, src: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
-        """The kind's own fields as (label, [(text, href)]) rows: one generic path for every kind."""
-        doc = record.doc
-        refs: dict[str, Ref] = ref_fields(type(doc))
-        rows = []
-        for name in type(doc).model_fields:
-            if name in COMMON_FIELDS - {"satisfies"}:
-                continue
-            value = getattr(doc, name)
-            if value is None or value == []:
-                continue
-            values = value if isinstance(value, list) else [value]
-            items: list[tuple[str, str | None]] = []
-            for item in values:
-                if name in refs:
-                    target = self.href(str(item), src)
-                    if target is None and str(item) not in self.catalog.requirements:
-                        continue  # hidden from this audience: not even its ID
-                    items.append((f"{item} {self.label(str(item))}".strip(), target))
-                else:
-                    items.append((_text(item), None))
-            if items:
-                rows.append((name.replace("_", " ").capitalize(), items))
-        return rows
+        return document_facts(record, self.catalog.requirements, lambda key: self.href(key, src), self.label)
 
     def related(self, record: Record) -> list[tuple[str, list[Record]]]:
-        incoming = list(self.links.incoming(record.id))
-        key = self.page_key(record)
-        if key != record.id:
-            incoming += [r for r in self.links.incoming(key) if r not in incoming]
-        incoming = [r for r in incoming if r is not record]
-        groups: dict[Kind, list[Record]] = {}
-        for other in incoming:
-            groups.setdefault(other.kind, []).append(other)
-        return [(f"Referenced by: {KIND_TITLES[k].lower()}", rs) for k, rs in groups.items()]
+        return referenced_by(record, self.links)
 
     # -- navigation ----------------------------------------------------------
 
@@ -504,6 +470,52 @@ class SitePlan:
         if len(records) <= NAV_LIMIT:
             children += [NavItem(f"{r.id} {r.doc.title}", f"{folder}/{r.id}.md") for r in records]
         return NavItem(KIND_TITLES[kind], children=children)
+
+
+def document_facts(
+    record: Record,
+    catalogue_ids: Mapping[str, object],
+    href: Callable[[str], str | None],
+    label: Callable[[str], str],
+) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """The kind's own fields as (label, [(text, href)]) rows: one generic path for every kind.
+
+    A reference to a record hidden from the audience is left out, ID and all.
+    """
+    doc = record.doc
+    refs: dict[str, Ref] = ref_fields(type(doc))
+    rows = []
+    for name in type(doc).model_fields:
+        if name in COMMON_FIELDS - {"satisfies"}:
+            continue
+        value = getattr(doc, name)
+        if value is None or value == []:
+            continue
+        items: list[tuple[str, str | None]] = []
+        for item in value if isinstance(value, list) else [value]:
+            if name in refs:
+                target = href(str(item))
+                if target is None and str(item) not in catalogue_ids:
+                    continue
+                items.append((f"{item} {label(str(item))}".strip(), target))
+            else:
+                items.append((_text(item), None))
+        if items:
+            rows.append((name.replace("_", " ").capitalize(), items))
+    return rows
+
+
+def referenced_by(record: Record, links: Links) -> list[tuple[str, list[Record]]]:
+    """Records that point at this one (or at its control or clause), grouped by kind."""
+    incoming = list(links.incoming(record.id))
+    key = SitePlan.page_key(record)
+    if key != record.id:
+        incoming += [r for r in links.incoming(key) if r not in incoming]
+    groups: dict[Kind, list[Record]] = {}
+    for other in incoming:
+        if other is not record:
+            groups.setdefault(other.kind, []).append(other)
+    return [(f"Referenced by: {KIND_TITLES[k].lower()}", rs) for k, rs in groups.items()]
 
 
 def _clause_order(src: str | None) -> tuple[int, ...]:

@@ -1,0 +1,62 @@
+"""The auditor documentation pack: one HTML document rendered once by WeasyPrint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..history import read_history
+from ..load import Register
+from ..model import Audience
+from .pack import PackOptions, build_pack
+from .write import PdfResult, build_date, write_pdf
+
+__all__ = ["PackSettings", "PdfResult", "make_pack", "pack_settings"]
+
+
+@dataclass(frozen=True)
+class PackSettings:
+    options: PackOptions
+    filename: str = "aims-pack.pdf"
+    attach_evidence: bool = False
+    pdfa: bool = False
+
+
+def pack_settings(plugin_options: dict[str, Any], **overrides: Any) -> PackSettings:
+    """Pack settings from the plugin's options in mkdocs.yml, with command-line overrides."""
+
+    def pick(key: str, option: str, default: Any) -> Any:
+        value = overrides.get(key)
+        return value if value is not None else plugin_options.get(option, default)
+
+    return PackSettings(
+        options=PackOptions(
+            organisation=str(plugin_options.get("organisation", "")),
+            scope=str(plugin_options.get("scope", "")),
+            audience=Audience(pick("audience", "pdf_audience", "auditor")),
+            page_size=str(pick("page_size", "pdf_page_size", "a4")).lower(),
+        ),
+        filename=str(plugin_options.get("pdf_filename", "aims-pack.pdf")),
+        attach_evidence=bool(pick("attach_evidence", "attach_evidence", False)),
+        pdfa=bool(pick("pdfa", "pdfa", False)),
+    )
+
+
+def make_pack(
+    register: Register,
+    content_dir: Path,
+    out: Path,
+    settings: PackSettings,
+    today: dt.date,
+    progress: Callable[[str], None] | None = None,
+) -> PdfResult:
+    """Everything from a loaded register to the PDF on disk."""
+    say = progress or (lambda message: None)
+    say("reading revision history")
+    history = read_history(content_dir)
+    say("composing the pack")
+    pack = build_pack(register, today=today, created=build_date(history), history=history, options=settings.options)
+    return write_pdf(pack, out, attach_evidence=settings.attach_evidence, pdfa=settings.pdfa, progress=say)

@@ -1,0 +1,281 @@
+"""The auditor pack, read back with pypdf: outline, TOC numbers, SoA, metadata, attachments, bytes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from aims_plugin.catalog import load_catalog
+from aims_plugin.cli import main
+
+from .conftest import complete_files, front
+
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+SECTIONS = [
+    "Document register",
+    "Contents",
+    "Statement of Applicability",
+    "Coverage matrices",
+    "Policies",
+    "Annex A controls",
+    "Risk register",
+    "AI system inventory",
+    "Evidence index",
+    "Manifest",
+]
+
+
+def git(root: Path, *args: str, date: str = "2026-03-01T10:00:00+00:00") -> None:
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "Priya Raman",
+        "GIT_AUTHOR_EMAIL": "priya@example.com",
+        "GIT_COMMITTER_NAME": "Priya Raman",
+        "GIT_COMMITTER_EMAIL": "priya@example.com",
+        "PATH": "/usr/bin:/bin",
+    }
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+def pack_tree(tree) -> Path:
+    files = complete_files()
+    files["content/risks/RSK-1.md"] = front(
+        id="RSK-1",
+        title="Biased scores",
+        likelihood=4,
+        impact=5,
+        residual_likelihood=2,
+        residual_impact=2,
+        controls=["A.5.4"],
+        body="## Scenario\n\nApplicants from one group are scored lower.\n",
+    )
+    files["content/systems/SYS-1.md"] = front(id="SYS-1", title="Scoring model", lifecycle="deployed")
+    files["content/policies/POL-1.md"] = front(
+        id="POL-1",
+        title="AI policy",
+        owner="Owner",
+        classification="public",
+        satisfies=[s.id for s in load_catalog().subclauses],
+        body="We use AI responsibly. See [[A.6.2.4]].\n",
+    )
+    root = tree(files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "First version of the AIMS")
+    (root / "content/policies/POL-1.md").write_text(
+        files["content/policies/POL-1.md"].replace("responsibly", "responsibly and openly"), encoding="utf-8"
+    )
+    git(root, "commit", "-q", "-am", "Clarify the AI policy", date="2026-04-02T09:30:00+00:00")
+    return root
+
+
+def run_pdf(root: Path, out: Path, *args: str, monkeypatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = CliRunner().invoke(main, ["pdf", str(root), "-o", str(out), "--today", "2026-11-24", *args])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One pack (with attachments) built once for the read-only tests."""
+    from .conftest import MKDOCS_YML
+
+    base = tmp_path_factory.mktemp("pack")
+    root = base / "project"
+    (root / "content").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+
+    def tree(files):
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return root
+
+    mp = pytest.MonkeyPatch()
+    try:
+        out = run_pdf(pack_tree(tree), base / "pack.pdf", "--attach-evidence", monkeypatch=mp)
+    finally:
+        mp.undo()
+    return root, out
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    out = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def test_outline_has_every_section(built):
+    reader = PdfReader(built[1])
+    top = [title for depth, title, _ in outline(reader) if depth == 0]
+    for section in SECTIONS:
+        assert section in top, top
+    nested = [title for depth, title, _ in outline(reader) if depth == 1]
+    assert "POL-1 AI policy" in nested and "A.6.2.4 AI system verification and validation" in nested
+
+
+def test_toc_page_numbers_match_where_headings_land(built):
+    reader = PdfReader(built[1])
+    landing = {title: page for _, title, page in outline(reader)}
+    contents_page = landing["Contents"]
+    toc_text = "".join(
+        reader.pages[p].extract_text() for p in range(contents_page - 1, landing["Statement of Applicability"] - 1)
+    )
+    printed = dict(re.findall(r"^(.+?) · p\. (\d+)$", toc_text, re.MULTILINE))
+    assert len(printed) > 40
+    for title in (
+        "Statement of Applicability",
+        "Risk register",
+        "Evidence index",
+        "POL-1 AI policy",
+        "A.2.2 AI policy",
+    ):
+        assert int(printed[title]) == landing[title], title
+        assert title.split()[0] in reader.pages[landing[title] - 1].extract_text()
+
+
+def test_soa_text_present_for_all_38_controls(built):
+    reader = PdfReader(built[1])
+    landing = {title: page for _, title, page in outline(reader)}
+    soa = "".join(
+        reader.pages[p].extract_text()
+        for p in range(landing["Statement of Applicability"] - 1, landing["Coverage matrices"] - 1)
+    )
+    for control in load_catalog().controls:
+        assert control.id in soa, control.id
+    assert "Needed to treat our AI risks." in " ".join(soa.split())
+
+
+def test_metadata_cover_and_footer(built):
+    reader = PdfReader(built[1])
+    meta = reader.metadata
+    assert meta.title == "Test Org: AI management system documentation pack"
+    assert meta.author == "Test Org" and "ISO/IEC 42001" in meta.subject
+    assert "Statement of Applicability" in reader.metadata["/Keywords"]
+    assert meta["/CreationDate"].startswith("D:20260101000000")
+    cover = reader.pages[0].extract_text()
+    assert "Test Org" in cover and "Source commit" in cover
+    last = len(reader.pages)
+    assert f"Page 2 of {last}" in reader.pages[1].extract_text()
+    assert "CONFIDENTIAL" in reader.pages[1].extract_text()
+
+
+def test_revision_history_comes_from_git(built):
+    reader = PdfReader(built[1])
+    landing = {title: page for _, title, page in outline(reader)}
+    text = (
+        reader.pages[landing["POL-1 AI policy"] - 1].extract_text()
+        + reader.pages[landing["POL-1 AI policy"]].extract_text()
+    )
+    assert "2026-04-02 Priya Raman" in text and "Clarify the AI policy" in text
+    assert "2026-03-01 Priya Raman" in text and "First version of the AIMS" in text
+
+
+def test_evidence_attached_and_hashed(built):
+    import hashlib
+
+    reader = PdfReader(built[1])
+    assert list(reader.attachments) == ["evidence_files_ev1.txt"]
+    assert reader.attachments["evidence_files_ev1.txt"][0] == b"evidence\n"
+    text = "".join(page.extract_text() for page in reader.pages[-6:])
+    assert hashlib.sha256(b"evidence\n").hexdigest() in text.replace("\n", "")
+
+
+def test_internal_links_point_inside_the_document(built):
+    reader = PdfReader(built[1])
+    internal = 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            assert action is None or action.get("/S") != "/URI", action
+            internal += annot.get("/Dest") is not None or (action is not None and action.get("/S") == "/GoTo")
+    assert internal > 100
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed")
+def test_qpdf_check_passes(built):
+    proc = subprocess.run(["qpdf", "--check", str(built[1])], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_same_sources_give_identical_bytes(built, tmp_path, monkeypatch):
+    root, first = built
+    again = run_pdf(root, tmp_path / "again.pdf", "--attach-evidence", monkeypatch=monkeypatch)
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_letter_pdfa_and_public_audience(tree, tmp_path, monkeypatch):
+    root = tree(
+        {
+            "content/policies/POL-1.md": front(id="POL-1", title="Public policy", classification="public"),
+            "content/policies/POL-2.md": front(
+                id="POL-2", title="Secret policy CANARY-PDF", classification="confidential"
+            ),
+        }
+    )
+    out = run_pdf(
+        root,
+        tmp_path / "letter.pdf",
+        "--page-size",
+        "letter",
+        "--pdfa",
+        "--audience",
+        "public",
+        monkeypatch=monkeypatch,
+    )
+    reader = PdfReader(out)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    assert b"pdfaid:part" in out.read_bytes() or "pdfaid" in str(reader.xmp_metadata.rdf_root.toxml())
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Public policy" in text and "CANARY-PDF" not in text
+
+
+@pytest.mark.parametrize("failing", ["weasyprint.document.Document.write_pdf", "os.replace"])
+def test_failed_build_leaves_the_previous_pack(tree, tmp_path, monkeypatch, failing):
+    import importlib
+
+    root = tree({"content/policies/POL-1.md": front(id="POL-1", title="Policy")})
+    outdir = tmp_path / "out"
+    out = run_pdf(root, outdir / "pack.pdf", monkeypatch=monkeypatch)
+    before = out.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    module, _, name = failing.rpartition(".")
+    owner = (
+        importlib.import_module(module) if module == "os" else importlib.import_module("weasyprint").document.Document
+    )
+    monkeypatch.setattr(owner, name, broken)
+    with pytest.raises(OSError, match="disk full"):
+        CliRunner().invoke(main, ["pdf", str(root), "-o", str(out)], catch_exceptions=False)
+    monkeypatch.undo()
+    assert out.read_bytes() == before
+    assert [p.name for p in outdir.iterdir()] == ["pack.pdf"]
+
+
+def test_pdf_refuses_content_with_errors(tree, tmp_path):
+    root = tree({"content/risks/R.md": front(id="R", title="T", likelihood=9, impact=1)})
+    result = CliRunner().invoke(main, ["pdf", str(root), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1
+    assert "content/risks/R.md:4: AIMS006" in result.output
+    assert not (tmp_path / "x.pdf").exists()
