@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .checks import run_checks
+from .docgen import content_reference
 from .findings import ExitCode, Severity
 from .load import Register, load
 from .model import Audience, Implementation, Status, front_matter_schema
@@ -91,9 +92,13 @@ def _summary(records: int, errors: int, warnings: int) -> str:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the front matter, for editors."""
-    click.echo(json.dumps(front_matter_schema(), indent=2, sort_keys=True))
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+def schema(fmt: str) -> None:
+    """Print the JSON Schema of the front matter (for editors), or the content reference in Markdown."""
+    if fmt == "markdown":
+        click.echo(content_reference(), nl=False)
+    else:
+        click.echo(json.dumps(front_matter_schema(), indent=2, sort_keys=True))
 
 
 @main.command()

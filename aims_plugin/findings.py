@@ -44,7 +44,7 @@ CODES: dict[str, str] = {
     "AIMS021": "evidence record has neither file nor url",
     "AIMS022": "front-matter key given twice",
     "AIMS023": "kind cannot be told from the folder",
-    "AIMS024": "cross-reference [[ID]] to an unknown ID",
+    "AIMS024": "cross-reference `[[ID]]` to an unknown ID",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows

@@ -3,14 +3,17 @@
     python -m benchmarks.site_bench [--quick] [--repeat 1]
 
 Measured in the same run:
-  * the example site (the repository's own mkdocs.yml, content/ and docs/), built with the plugin;
+  * the example site (the repository's own mkdocs.yml, content/ and docs/), built with the plugin
+    as configured (with `pdf: true` that includes writing the PDF pack, shown as on_post_build);
   * a synthetic AIMS (20 systems, 2,000 risks, 5,000 evidence, 200 policies; `--quick`: 10x fewer),
     built with the plugin;
   * the baseline, bare MkDocs building the same pages by hand: every page and file the plugin
     generates is written to an ordinary docs folder (next to the hand-written pages), with the
     same theme, the `search` plugin, aims.css in `extra_css` and the plugin's nav written out as
     an explicit `nav:` of the same shape, but no aims plugin;
-  * the plugin's own phases once (load, checks, SitePlan, outputs, nav), to show where the time goes.
+  * the time spent in the plugin's hooks inside the plugin build (the overhead, free of the noise
+    between two separate builds), and the plugin's own phases once (load, checks, SitePlan,
+    outputs, nav), to show where the time goes.
 
 Builds go through MkDocs' Python API (load_config + build, as `mkdocs build` does), so process
 start-up is not counted. The example is built first, which also warms the imports of the theme,
@@ -68,7 +71,8 @@ class WarningCounter(logging.Handler):
             self.first.append(f"{record.levelname}: {record.getMessage()[:160]}")
 
 
-HOOKS = ("on_config", "on_files", "on_nav", "on_page_markdown", "on_serve")
+#: The MkDocs events the aims plugin handles (on_files does its work; on_post_build writes the PDF pack, if enabled).
+HOOKS = tuple(name for name in vars(AimsPlugin) if name.startswith("on_") and callable(getattr(AimsPlugin, name)))
 
 
 @contextlib.contextmanager
@@ -146,6 +150,7 @@ def plan_site(
 ) -> tuple[list[Output], NavItem, dict[str, float]]:
     """The plugin's own work, as its on_files hook does it, phase by phase."""
     opts = aims_options(config)
+    assert not opts.get("pdf"), "the bare baseline has no PDF pack; benchmark a site without `pdf: true`"
     phases: dict[str, float] = {}
 
     def timed(name: str, fn: Callable[[], Any]) -> Any:
@@ -243,8 +248,13 @@ def main() -> None:
         shutil.copytree(REPO / "content", example / "content")
         shutil.copytree(REPO / "docs", example / "docs")
         shutil.copyfile(REPO / "mkdocs.yml", example / "mkdocs.yml")
-        ex_runs = [mkdocs_build(example / "mkdocs.yml", tmp_root / "example-site") for _ in range(args.repeat)]
-        t_example, ex_warn = best_of(ex_runs)
+        ex_runs = []
+        for _ in range(args.repeat):
+            with hook_timer() as ex_hooks:
+                seconds, counter = mkdocs_build(example / "mkdocs.yml", tmp_root / "example-site")
+            ex_runs.append((seconds, (counter, ex_hooks)))
+        t_example, (ex_warn, ex_hooks) = best_of(ex_runs)
+        ex_pdf = bool(aims_options(read_config(example / "mkdocs.yml")).get("pdf"))
         ex_pages = html_pages(tmp_root / "example-site")
 
         # 2. The synthetic AIMS, and 3. the same pages written by hand.
@@ -278,6 +288,11 @@ def main() -> None:
     print()
     print(row("example site, build with plugin", f"{t_example:.2f} s", f"{ex_pages} HTML pages"))
     print(row("  warnings", ex_warn.count, "; ".join(ex_warn.first)))
+    print(row("  in aims hooks", f"{sum(ex_hooks.values()):.2f} s", ""))
+    for name, seconds in ex_hooks.items():
+        if seconds >= 0.005:
+            note = "(writes the PDF pack: pdf: true in mkdocs.yml)" if name == "on_post_build" and ex_pdf else ""
+            print(row(f"    {name}", f"{seconds:.2f} s", note))
     print()
     print(row("synthetic AIMS, records", records, ""))
     print(row("  generated Markdown pages", md_pages, f"bare side: {nav_how}"))
