@@ -195,7 +195,7 @@ def check_reviews(register: Register, today: dt.date) -> Iterator[Finding]:
             days = (today - doc.next_review).days
             yield warning(
                 src.display,
-                src.line_of("next_review"),
+                src.line_of("next_review" if "next_review" in src.lines else "review_every"),
                 "AIMS017",
                 f"review was due on {doc.next_review.isoformat()} ({days} days ago)",
             )
@@ -213,6 +213,23 @@ def check_cross_references(register: Register, today: dt.date) -> Iterator[Findi
                 )
 
 
+def check_changed_since_approval(register: Register, today: dt.date) -> Iterator[Finding]:
+    for record in register.records:
+        doc = record.doc
+        if doc.status != Status.approved or doc.approved_on is None:
+            continue
+        change = register.history.changed_since_approval(record.source.rel, doc.approved_on)
+        if change is not None:
+            src = record.source
+            yield warning(
+                src.display,
+                src.line_of("approved_on"),
+                "AIMS025",
+                f'changed on {change.date.date().isoformat()} ({change.short} "{change.message}") '
+                f"after its approval on {doc.approved_on.isoformat()}: approve it again",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     check_ids,
     check_references,
@@ -222,4 +239,5 @@ RULES: tuple[Rule, ...] = (
     check_approval,
     check_reviews,
     check_cross_references,
+    check_changed_since_approval,
 )

@@ -12,11 +12,16 @@ import click
 from .checks import run_checks
 from .docgen import content_reference
 from .findings import ExitCode, Severity
+from .history import SnapshotError
 from .load import Register, load
 from .model import Audience, Implementation, Status, front_matter_schema
 from .pdf import make_pack, pack_settings
-from .project import ProjectError, read_project
+from .project import Project, ProjectError, read_project
+from .render.exports import register_csv, register_json
+from .render.site import KIND_TITLES
 from .reports.readiness import readiness
+from .timeline import change_report
+from .writefile import write_atomically
 
 ROOT = click.argument("root", default=".", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
@@ -31,11 +36,15 @@ def _today(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-def _load(root: Path) -> Register:
+def _project(root: Path) -> Project:
     try:
-        project = read_project(root)
+        return read_project(root)
     except ProjectError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _load(root: Path) -> Register:
+    project = _project(root)
     return load(project.content_dir, display_root=_display_root(project.root))
 
 
@@ -65,6 +74,8 @@ def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None
     """
     register = _load(root)
     findings = run_checks(register, _today(today))
+    if register.history.notice and fmt == "text":
+        click.echo(f"note: {register.history.notice}", err=True)
     errors = sum(f.severity == Severity.error for f in findings)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
@@ -154,6 +165,17 @@ def status(root: Path, today: dt.datetime | None) -> None:
     listing(
         "Expired evidence", [f"{r.id} (expired {r.doc.expires}) {r.source.display}" for r in report.expired_evidence]
     )
+    listing(
+        "Risks past their review date",
+        [f"{r.id} (due {r.doc.next_review}) {r.source.display}" for r in report.stale_risks],
+    )
+    listing(
+        "Changed since approval",
+        [
+            f"{r.id} (approved {r.doc.approved_on}, changed {rev.date.date()} {rev.short}) {r.source.display}"
+            for r, rev in report.changed_since_approval
+        ],
+    )
     listing("Documents without an owner", [f"{r.id} {r.source.display}" for r in report.missing_owner])
     if errors:
         head(f"Errors to fix first ({len(errors)}): run `aims check` for the list")
@@ -177,6 +199,7 @@ def status(root: Path, today: dt.datetime | None) -> None:
 @click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None)
 @click.option("--attach-evidence", is_flag=True, default=None, help="Embed evidence files as PDF attachments.")
 @click.option("--pdfa", is_flag=True, default=None, help="Write PDF/A-3b (archival, attachments allowed).")
+@click.option("--changes-since", default=None, help="Add a section of changes since this tag, commit or date.")
 @TODAY
 def pdf(
     root: Path,
@@ -185,13 +208,11 @@ def pdf(
     page_size: str | None,
     attach_evidence: bool | None,
     pdfa: bool | None,
+    changes_since: str | None,
     today: dt.datetime | None,
 ) -> None:
     """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
-    try:
-        project = read_project(root)
-    except ProjectError as exc:
-        raise click.UsageError(str(exc)) from None
+    project = _project(root)
     register = load(project.content_dir, display_root=_display_root(project.root))
     errors = [f for f in run_checks(register, _today(today)) if f.severity == Severity.error]
     if errors:
@@ -200,7 +221,12 @@ def pdf(
         click.echo(f"{len(errors)} errors: fix them before building the pack", err=True)
         sys.exit(ExitCode.findings)
     settings = pack_settings(
-        project.options, audience=audience, page_size=page_size, attach_evidence=attach_evidence, pdfa=pdfa
+        project.options,
+        audience=audience,
+        page_size=page_size,
+        attach_evidence=attach_evidence,
+        pdfa=pdfa,
+        changes_since=changes_since,
     )
     out = output or project.root / settings.filename
     interactive = sys.stderr.isatty()
@@ -213,3 +239,73 @@ def pdf(
         progress=(lambda message: click.echo(f"aims pdf: {message}", err=True)) if interactive else None,
     )
     click.echo(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+
+
+@main.command()
+@ROOT
+@click.option("--since", required=True, help="Baseline: a tag (stage2-2026), a commit or a date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="End point (default: the working tree).")
+def changes(root: Path, since: str, until: str | None) -> None:
+    """List what changed in the AIMS between two points in time (for surveillance audits)."""
+    project = _project(root)
+    try:
+        report = change_report(project.content_dir, since, until, display_root=_display_root(project.root))
+    except SnapshotError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    def line(text: str) -> None:
+        click.echo(text)
+
+    click.echo(click.style(f"Changes from {report.since} to {report.until}", bold=True))
+    if report.empty:
+        line("  no changes")
+    for kinds in report.kinds:
+        if kinds.empty:
+            continue
+        click.echo(click.style(KIND_TITLES[kinds.kind], bold=True))
+        for label, records in (
+            ("added", kinds.added),
+            ("changed", kinds.changed),
+            ("retired", kinds.retired),
+            ("removed", kinds.removed),
+            ("re-approved", kinds.reapproved),
+        ):
+            for record in records:
+                line(f"  {label:<12} {record.id}  {record.doc.title or ''}".rstrip())
+    if report.soa:
+        click.echo(click.style("Statement of Applicability", bold=True))
+        for change in report.soa:
+            line(f"  {change.control:<9} {change.before} -> {change.after}")
+    if report.risks:
+        click.echo(click.style("Risk ratings", bold=True))
+        for move in report.risks:
+            line(
+                f"  {move.record.id:<9} inherent {move.before[0]} -> {move.after[0]}, "
+                f"residual {move.before[1] or '-'} -> {move.after[1] or '-'}"
+            )
+    if report.evidence_added or report.evidence_expired:
+        click.echo(click.style("Evidence", bold=True))
+        for record in report.evidence_added:
+            line(f"  added        {record.id}  {record.doc.title}")
+        for record in report.evidence_expired:
+            line(f"  expired      {record.id}  (on {record.doc.expires})")
+
+
+@main.command()
+@ROOT
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+def export(root: Path, fmt: str, output: Path | None) -> None:
+    """Export the whole register with its history, stable and sorted, as JSON or CSV."""
+    register = _load(root)
+    text = register_json(register) if fmt == "json" else register_csv(register)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text.encode("utf-8"))

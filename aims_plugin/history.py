@@ -14,6 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: The notice of a register loaded without its history.
+NOT_READ = "history not read"
+
 _FIELD = "\x1f"
 _RECORD = "\x1e"
 
@@ -38,9 +41,36 @@ class History:
     head: Revision | None = None
     #: Why the history is missing or incomplete, in one sentence; empty when complete.
     notice: str = ""
+    #: Commits that changed a file's `approved_on` line, newest first.
+    approvals: dict[str, list[Revision]] = field(default_factory=dict)
+    shallow: bool = False
+
+    @property
+    def available(self) -> bool:
+        return self.head is not None
 
     def of(self, rel: str) -> list[Revision]:
         return self.revisions.get(rel, [])
+
+    def changed_since_approval(self, rel: str, approved_on: dt.date) -> Revision | None:
+        """The newest commit that changed the file after it was approved, if any.
+
+        A commit that sets `approved_on` is the approval itself; only commits
+        after the newest such one count, and only when dated after approved_on.
+        Without the approving commit (a shallow clone) it cannot tell: None.
+        """
+        revisions = self.of(rel)
+        approvals = self.approvals.get(rel, [])
+        if not revisions:
+            return None
+        if approvals:
+            newer = revisions[: revisions.index(approvals[0])] if approvals[0] in revisions else []
+        elif self.shallow:
+            return None
+        else:
+            newer = revisions
+        after = [r for r in newer if r.date.date() > approved_on]
+        return after[0] if after else None
 
 
 def read_history(content_dir: Path) -> History:
@@ -67,27 +97,17 @@ def read_history(content_dir: Path) -> History:
     toplevel = Path(top.stdout.strip()).resolve()
     prefix = content_dir.relative_to(toplevel).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    log = run(
-        "log",
-        "--no-renames",
-        "--name-only",
-        "--no-color",
-        f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s",
-        "--",
-        ".",
-    )
+    fmt = f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s"
+    log = run("log", "--no-renames", "--name-only", "--no-color", fmt, "--", ".")
     if log.returncode != 0:
         if "does not have any commits" in log.stderr:
             return History(notice="the repository has no commits yet: documents show no revision history")
         return History(notice=f"git log failed: {log.stderr.strip().splitlines()[-1] if log.stderr.strip() else '?'}")
-    revisions: dict[str, list[Revision]] = defaultdict(list)
-    for chunk in log.stdout.split(_RECORD)[1:]:
-        header, _, names = chunk.partition("\n")
-        revision = _revision(header)
-        for name in names.splitlines():
-            if name.startswith(prefix):
-                revisions[name[len(prefix) :]].append(revision)
-    last = run("log", "-1", f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s")
+    revisions = _per_file(log.stdout, prefix)
+    # Second pass: the commits that changed an approval date, to tell edits from approvals.
+    touched = run("log", "--no-renames", "--name-only", "--no-color", "-G^approved_on:", fmt, "--", ".")
+    approvals = _per_file(touched.stdout, prefix) if touched.returncode == 0 else {}
+    last = run("log", "-1", fmt)
     head = _revision(last.stdout.strip().lstrip(_RECORD)) if last.returncode == 0 and last.stdout.strip() else None
     shallow = run("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
     notice = (
@@ -96,9 +116,79 @@ def read_history(content_dir: Path) -> History:
         if shallow
         else ""
     )
-    return History(dict(revisions), head, notice)
+    return History(revisions, head, notice, approvals, shallow)
 
 
 def _revision(header: str) -> Revision:
     commit, date, author, message = header.split(_FIELD, 3)
     return Revision(commit, dt.datetime.fromisoformat(date), author, message)
+
+
+def _per_file(log: str, prefix: str) -> dict[str, list[Revision]]:
+    """Parse `git log --name-only` output into revisions per content-relative path."""
+    found: dict[str, list[Revision]] = defaultdict(list)
+    for chunk in log.split(_RECORD)[1:]:
+        header, _, names = chunk.partition("\n")
+        revision = _revision(header)
+        for name in names.splitlines():
+            if name.startswith(prefix):
+                found[name[len(prefix) :]].append(revision)
+    return dict(found)
+
+
+class SnapshotError(Exception):
+    """A revision cannot be read (unknown ref, no git): a usage error."""
+
+
+def resolve_ref(content_dir: Path, ref: str) -> tuple[str, dt.date]:
+    """A commit for `ref` (tag, branch, commit, or a YYYY-MM-DD date) and its date."""
+    git = shutil.which("git")
+    if git is None:
+        raise SnapshotError("git is not installed")
+    cwd = os.fspath(Path(content_dir).resolve())
+
+    def run(*args: str) -> str:
+        proc = subprocess.run([git, "-C", cwd, *args], capture_output=True, text=True)
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    commit = run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if not commit:
+        try:
+            day = dt.date.fromisoformat(ref)
+        except ValueError:
+            raise SnapshotError(f"'{ref}' is neither a git revision nor a date (YYYY-MM-DD)") from None
+        commit = run("rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD")
+        if not commit:
+            raise SnapshotError(f"no commit on or before {ref}")
+    date = run("log", "-1", "--format=%aI", commit)
+    return commit, dt.datetime.fromisoformat(date).date()
+
+
+def snapshot(content_dir: Path, commit: str, into: Path) -> Path:
+    """Write the content folder as it was at `commit` into `into`; returns the copy's content folder."""
+    import io
+    import tarfile
+
+    git = shutil.which("git")
+    if git is None:
+        raise SnapshotError("git is not installed")
+    content_dir = Path(content_dir).resolve()
+    top = subprocess.run(
+        [git, "-C", os.fspath(content_dir), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    )
+    if top.returncode != 0:
+        raise SnapshotError("the content folder is not in a git repository")
+    toplevel = Path(top.stdout.strip()).resolve()
+    rel = content_dir.relative_to(toplevel).as_posix()
+    tree = commit if rel == "." else f"{commit}:{rel}"
+    proc = subprocess.run([git, "-C", os.fspath(toplevel), "archive", "--format=tar", tree], capture_output=True)
+    target = into / (content_dir.name if rel == "." else rel)
+    target.mkdir(parents=True, exist_ok=True)
+    if proc.returncode != 0:
+        exists = subprocess.run([git, "-C", os.fspath(content_dir), "cat-file", "-e", commit], capture_output=True)
+        if exists.returncode == 0:
+            return target  # the content folder did not exist yet: an empty AIMS
+        raise SnapshotError(proc.stderr.decode("utf-8", "replace").strip())
+    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as archive:
+        archive.extractall(target, filter="data")  # the data filter refuses links and paths leaving target
+    return target

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from .catalog import Catalog, load_catalog
 from .findings import Finding, error, warning
+from .history import NOT_READ, History, read_history
 from .model import FOLDER_KINDS, MODELS, Audience, Document, Evidence, Kind, accepted_keys
 
 #: IDs become file names and URL parts: letters, digits, dot, dash, underscore.
@@ -130,6 +131,8 @@ class Register:
     #: IDs declared by files that failed validation: references to them are
     #: not reported again as unknown.
     broken_ids: set[str] = field(default_factory=set)
+    #: Revision history of the content files (empty, with a notice, outside git).
+    history: History = field(default_factory=History)
     #: IDs (and catalogue IDs of write-ups) that exist but are hidden from this view's audience.
     withheld: set[str] = field(default_factory=set)
     by_id: dict[str, Record] = field(init=False)
@@ -169,6 +172,7 @@ class Register:
             records=[r for r in self.records if id(r) in kept_ids],
             findings=[],
             display_dir=self.display_dir,
+            history=self.history,
             withheld=withheld,
         )
 
@@ -178,8 +182,9 @@ def load(
     *,
     display_root: Path | None = None,
     catalog: Catalog | None = None,
+    history: bool = True,
 ) -> Register:
-    """Read every `.md` file under `content_dir` into a register."""
+    """Read every `.md` file under `content_dir` into a register (with its git history)."""
     content_dir = Path(content_dir)
     real_root = Path(os.path.realpath(content_dir))
     real_dirs: dict[str, str] = {}  # folder -> its real path, for this load only
@@ -209,6 +214,7 @@ def load(
         findings=findings,
         display_dir=prefix,
         broken_ids=broken,
+        history=read_history(content_dir) if history else History(notice=NOT_READ),
     )
 
 

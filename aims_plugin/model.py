@@ -9,6 +9,7 @@ the `Ref` markers attached to reference fields here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -181,6 +182,9 @@ def _text_list(value: Any) -> Any:
     return value
 
 
+#: A review interval: `12 months`, `1 year`, `6 weeks`, `30 days`.
+INTERVAL = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$")
+
 Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=128)]
 Date = Annotated[dt.date, BeforeValidator(_date_only)]
 Text = Annotated[str, Field(min_length=1)]
@@ -204,12 +208,35 @@ class Document(BaseModel):
     approved_by: Text | None = None
     approved_on: Date | None = None
     effective: Date | None = None
-    next_review: Date | None = None
+    next_review: Date | None = Field(None, description="Derived from approved_on + review_every when not given.")
+    review_every: Annotated[str, Field(pattern=INTERVAL.pattern)] | None = Field(
+        None, description="Review interval such as `12 months`, counted from approved_on."
+    )
     classification: Classification = Classification.internal
     satisfies: Annotated[IdList, Ref(catalog="requirement")] = Field(
         default_factory=list, description="Clause and control IDs this document addresses."
     )
     tags: TextList = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _derive_next_review(self) -> Document:
+        if self.next_review is None and self.review_every and self.approved_on:
+            return self.model_copy(update={"next_review": add_interval(self.approved_on, self.review_every)})
+        return self
+
+
+def add_interval(start: dt.date, interval: str) -> dt.date:
+    """`start` plus an interval such as `12 months` (month ends clamp: 31 Jan + 1 month = 28/29 Feb)."""
+    match = INTERVAL.match(interval)
+    if match is None:
+        raise ValueError(f"not an interval: {interval!r}")
+    count, unit = int(match.group(1)), match.group(2)
+    if unit in ("day", "week"):
+        return start + dt.timedelta(days=count * (7 if unit == "week" else 1))
+    year, month = divmod(start.month - 1 + count * (12 if unit == "year" else 1), 12)
+    year, month = start.year + year, month + 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, min(start.day, (next_month - dt.timedelta(days=1)).day))
 
 
 class Policy(Document):

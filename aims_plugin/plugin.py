@@ -23,10 +23,13 @@ from mkdocs.structure.pages import Page
 
 from .checks import run_checks
 from .findings import GAP_CODES, Finding, Severity
+from .history import SnapshotError
 from .load import Register, load
 from .model import Audience
 from .pdf import make_pack, pack_settings
 from .render.site import NavItem, SiteOptions, SitePlan
+from .reports.changes import ChangeReport
+from .timeline import change_report
 
 log = get_plugin_logger(__name__)
 
@@ -47,6 +50,7 @@ class AimsConfig(base.Config):
     attach_evidence = c.Type(bool, default=False)
     pdfa = c.Type(bool, default=False)
     pdf_on_serve = c.Type(bool, default=False)
+    changes_since = c.Type(str, default="")
 
 
 class AimsPlugin(BasePlugin[AimsConfig]):
@@ -84,6 +88,8 @@ class AimsPlugin(BasePlugin[AimsConfig]):
         self.findings = run_checks(self.register, today)
         for finding in self.findings:
             report(finding, strict=self.config.strict_checks)
+        if self.register.history.notice:
+            log.info(f"revision history: {self.register.history.notice}")
         options = SiteOptions(
             organisation=self.config.organisation,
             scope=self.config.scope,
@@ -91,9 +97,10 @@ class AimsPlugin(BasePlugin[AimsConfig]):
             use_directory_urls=config.use_directory_urls,
             page_size=self.config.page_size,
             nav_section=self.config.nav_section,
+            changes_since=self.config.changes_since,
         )
         view = self.register.visible_to(Audience(self.config.audience))
-        self.plan = SitePlan(view, today, options)
+        self.plan = SitePlan(view, today, options, self._changes())
         css = resources.files("aims_plugin").joinpath("assets/aims.css").read_text(encoding="utf-8")
         outputs = [*self.plan.outputs()]
         for output in outputs:
@@ -110,6 +117,18 @@ class AimsPlugin(BasePlugin[AimsConfig]):
         files.append(File.generated(config, CSS_URI, content=css))
         # Unknown [[ID]]s in content were reported by the checks (AIMS024).
         return files
+
+    def _changes(self) -> ChangeReport | str | None:
+        since = self.config.changes_since
+        if not since:
+            return None
+        try:
+            return change_report(
+                self.content, since, None, display_root=self.root, audience=Audience(self.config.audience)
+            )
+        except SnapshotError as exc:
+            log.info(f"changes since {since}: {exc}")
+            return f"The change report is not available: {exc}."
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.plan is not None

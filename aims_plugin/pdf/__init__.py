@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..history import read_history
+from ..history import NOT_READ, SnapshotError, read_history
 from ..load import Register
 from ..model import Audience
+from ..reports.changes import ChangeReport
+from ..timeline import change_report
 from .pack import PackOptions, build_pack
 from .write import PdfResult, build_date, write_pdf
 
@@ -38,6 +40,7 @@ def pack_settings(plugin_options: dict[str, Any], **overrides: Any) -> PackSetti
             scope=str(plugin_options.get("scope", "")),
             audience=Audience(pick("audience", "pdf_audience", "auditor")),
             page_size=str(pick("page_size", "pdf_page_size", "a4")).lower(),
+            changes_since=str(pick("changes_since", "changes_since", "")),
         ),
         filename=str(plugin_options.get("pdf_filename", "aims-pack.pdf")),
         attach_evidence=bool(pick("attach_evidence", "attach_evidence", False)),
@@ -55,8 +58,21 @@ def make_pack(
 ) -> PdfResult:
     """Everything from a loaded register to the PDF on disk."""
     say = progress or (lambda message: None)
-    say("reading revision history")
-    history = read_history(content_dir)
+    history = register.history
+    if not history.available and history.notice == NOT_READ:
+        say("reading revision history")
+        history = read_history(content_dir)
+    changes: ChangeReport | str | None = None
+    if settings.options.changes_since:
+        say(f"comparing with {settings.options.changes_since}")
+        try:
+            changes = change_report(
+                content_dir, settings.options.changes_since, None, audience=settings.options.audience
+            )
+        except SnapshotError as exc:
+            changes = f"The change report is not available: {exc}."
     say("composing the pack")
-    pack = build_pack(register, today=today, created=build_date(history), history=history, options=settings.options)
+    pack = build_pack(
+        register, today=today, created=build_date(history), history=history, options=settings.options, changes=changes
+    )
     return write_pdf(pack, out, attach_evidence=settings.attach_evidence, pdfa=settings.pdfa, progress=say)

@@ -21,6 +21,7 @@ from ..load import Record, Register
 from ..model import Audience, Kind
 from ..render import charts, demote_headings, environment, md_escape, render
 from ..render.site import KIND_TITLES, SitePlan, document_facts, referenced_by
+from ..reports.changes import ChangeReport
 from ..reports.coverage import clause_coverage, control_coverage
 from ..reports.links import Links
 from ..reports.readiness import readiness
@@ -53,6 +54,7 @@ class PackOptions:
     audience: Audience = Audience.auditor
     page_size: str = "a4"
     title: str = "AI management system documentation pack"
+    changes_since: str = ""
 
 
 @dataclass
@@ -70,8 +72,15 @@ class Pack:
 
 
 def build_pack(
-    register: Register, *, today: dt.date, created: dt.datetime, history: History, options: PackOptions
+    register: Register,
+    *,
+    today: dt.date,
+    created: dt.datetime,
+    history: History,
+    options: PackOptions,
+    changes: ChangeReport | str | None = None,
 ) -> Pack:
+    """The pack's HTML; `changes` is the report since `options.changes_since`, or why there is none."""
     view = register.visible_to(options.audience)
     links = Links(view)
     ready = readiness(view, today, links)
@@ -136,6 +145,7 @@ def build_pack(
         doc_anchor=targets.doc_anchor,
         page_key=SitePlan.page_key,
         manifest=manifest,
+        changes=changes,
         digest=digest,
         created=created,
         page_size=PAGE_SIZES.get(options.page_size.lower(), "A4"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..history import History
+from ..writefile import write_atomically
 from .pack import Pack
 
 
@@ -72,22 +72,5 @@ def write_pdf(
         pdf_variant="pdf/a-3b" if pdfa else None,
         attachments=attachments or None,
     )
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Temp file beside the target, then rename: a failed build never leaves half a PDF.
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the pack is a normal file
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    out = write_atomically(Path(out), data)
     return PdfResult(out, len(document.pages), len(data), hashlib.sha256(data).hexdigest())
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import posixpath
@@ -21,6 +22,7 @@ from typing import Any
 from ..crossref import expand_refs
 from ..load import Record, Register
 from ..model import Clause, Control, Document, Kind, Ref, ref_fields
+from ..reports.changes import ChangeReport
 from ..reports.coverage import clause_coverage, control_coverage
 from ..reports.links import Links
 from ..reports.readiness import readiness
@@ -64,6 +66,7 @@ SOA = "statement-of-applicability.md"
 READINESS = "readiness.md"
 COVERAGE = "coverage.md"
 INVENTORY = "ai-systems.md"
+CHANGES = "changes.md"
 
 #: In the nav, a kind lists its documents one by one up to this many.
 NAV_LIMIT = 50
@@ -79,6 +82,7 @@ class SiteOptions:
     use_directory_urls: bool = True
     page_size: int = 200
     nav_section: str = "AI management system"
+    changes_since: str = ""
 
 
 @dataclass
@@ -132,7 +136,11 @@ def relative_url(target: str, base: str) -> str:
 class SitePlan:
     """Everything one site build publishes, computed once from an audience's view."""
 
-    def __init__(self, view: Register, today: dt.date, options: SiteOptions) -> None:
+    def __init__(
+        self, view: Register, today: dt.date, options: SiteOptions, changes: ChangeReport | str | None = None
+    ) -> None:
+        """`changes`: the report since the baseline, or why there is none (a sentence)."""
+        self.changes = changes
         self.view = view
         self.today = today
         self.options = options
@@ -301,6 +309,13 @@ class SitePlan:
                 **self._ctx(COVERAGE),
             ),
         )
+        if self.changes is not None:
+            title = f"Changes since {self.options.changes_since}"
+            if isinstance(self.changes, str):
+                block = f'<p class="aims-gap">{html.escape(self.changes)}</p>'
+            else:
+                block = render("changes.html", report=self.changes, kind_titles=KIND_TITLES, **self._ctx(CHANGES))
+            yield self._page(CHANGES, title, block)
         yield self._page(
             INVENTORY, "AI system inventory", render("inventory.html", rows=self.systems, **self._ctx(INVENTORY))
         )
@@ -433,6 +448,8 @@ class SitePlan:
             NavItem("Evidence index", self._register_page("evidence-index", 0)),
             NavItem("AI system inventory", INVENTORY),
         ]
+        if self.changes is not None:
+            section.children.append(NavItem(f"Changes since {self.options.changes_since}", CHANGES))
         for kind in (Kind.policy, Kind.procedure):
             section.children.append(self._kind_nav(kind, index=True))
         section.children.append(

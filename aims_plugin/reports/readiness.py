@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..history import Revision
 from ..load import Record, Register
 from ..model import Implementation, Kind, Status
 from .coverage import clause_coverage
@@ -42,8 +43,11 @@ class Readiness:
     subclauses_missing: list[str]
     by_status: dict[Status, list[Record]]
     overdue_reviews: list[Record] = field(default_factory=list)
+    stale_risks: list[Record] = field(default_factory=list)
     expired_evidence: list[Record] = field(default_factory=list)
     missing_owner: list[Record] = field(default_factory=list)
+    #: Approved documents edited after approval, with the commit that changed them.
+    changed_since_approval: list[tuple[Record, Revision]] = field(default_factory=list)
 
     @property
     def implemented(self) -> Fraction:
@@ -72,6 +76,14 @@ def readiness(register: Register, today: dt.date, links: Links | None = None) ->
     covered = {row.subclause: list(row.documents) for row in clauses if row.covered}
 
     live = [r for r in register.records if r.doc.status != Status.retired]
+    overdue = [r for r in live if r.doc.next_review is not None and r.doc.next_review < today]
+    changed = []
+    for record in register.records:
+        doc = record.doc
+        if doc.status == Status.approved and doc.approved_on is not None:
+            revision = register.history.changed_since_approval(record.source.rel, doc.approved_on)
+            if revision is not None:
+                changed.append((record, revision))
     return Readiness(
         soa=soa,
         controls_total=len(soa),
@@ -84,7 +96,9 @@ def readiness(register: Register, today: dt.date, links: Links | None = None) ->
         subclauses_covered=covered,
         subclauses_missing=[row.subclause for row in clauses if not row.covered],
         by_status={status: [r for r in register.records if r.doc.status == status] for status in Status},
-        overdue_reviews=[r for r in live if r.doc.next_review is not None and r.doc.next_review < today],
+        overdue_reviews=[r for r in overdue if r.kind != Kind.risk],
+        stale_risks=[r for r in overdue if r.kind == Kind.risk],
         expired_evidence=[r for r in register.of_kind(Kind.evidence) if not evidence_is_current(r, today)],
         missing_owner=[r for r in live if not r.doc.owner],
+        changed_since_approval=changed,
     )

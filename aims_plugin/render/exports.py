@@ -1,0 +1,97 @@
+"""Machine-readable exports (JSON, CSV): stable, sorted, byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from enum import Enum
+from typing import Any
+
+from ..load import Record, Register
+from ..model import Kind
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record_row(register: Register, record: Record) -> dict[str, Any]:
+    """One record as plain data: its fields, where it lives, and its history."""
+    fields = {k: _plain(v) for k, v in record.doc.model_dump(exclude_none=True).items() if v != []}
+    revisions = register.history.of(record.source.rel)
+    row: dict[str, Any] = {
+        "kind": record.kind.value,
+        "id": record.id,
+        "path": f"{register.display_dir}/{record.source.rel}",
+        "sha256": record.source.sha256,
+        **{k: v for k, v in fields.items() if k not in ("kind", "id")},
+        "created": revisions[-1].date.isoformat() if revisions else None,
+        "last_changed": revisions[0].date.isoformat() if revisions else None,
+        "history": [
+            {"commit": r.commit, "date": r.date.isoformat(), "author": r.author, "message": r.message}
+            for r in revisions
+        ],
+    }
+    if record.attachment is not None:
+        row["file_sha256"] = record.attachment.sha256
+        row["file_size"] = record.attachment.size
+    return row
+
+
+def _rows(register: Register) -> list[dict[str, Any]]:
+    order = {kind: index for index, kind in enumerate(Kind)}
+    records = sorted(register.records, key=lambda r: (order[r.kind], r.id))
+    return [record_row(register, r) for r in records]
+
+
+def register_json(register: Register) -> str:
+    data = {
+        "framework": register.catalog.id,
+        "history": register.history.notice or "complete",
+        "records": _rows(register),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+FIRST_COLUMNS = (
+    "kind",
+    "id",
+    "title",
+    "status",
+    "owner",
+    "version",
+    "approved_by",
+    "approved_on",
+    "next_review",
+    "classification",
+    "path",
+    "sha256",
+    "created",
+    "last_changed",
+)
+
+
+def register_csv(register: Register) -> str:
+    rows = _rows(register)
+    extra = sorted({key for row in rows for key in row} - set(FIRST_COLUMNS) - {"history"})
+    columns = [*FIRST_COLUMNS, *extra, "revisions"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        row = {**row, "revisions": len(row["history"])}
+        writer.writerow(
+            [
+                "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                for v in (row.get(c) for c in columns)
+            ]
+        )
+    return out.getvalue()

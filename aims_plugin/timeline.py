@@ -1,0 +1,42 @@
+"""Load the AIMS as it was at two points in git history and compare them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from .history import resolve_ref, snapshot
+from .load import load
+from .model import Audience
+from .reports.changes import ChangeReport, compare
+
+
+def change_report(
+    content_dir: Path,
+    since: str,
+    until: str | None,
+    *,
+    display_root: Path | None = None,
+    audience: Audience = Audience.auditor,
+) -> ChangeReport:
+    """The changes from `since` to `until` (a ref or date; None: the working tree).
+
+    Raises `SnapshotError` when a point cannot be read from git.
+    """
+    since_commit, since_date = resolve_ref(content_dir, since)
+    until_commit, until_date = resolve_ref(content_dir, until) if until else (None, dt.date.today())
+    with tempfile.TemporaryDirectory(prefix="aims-changes-") as tmp:
+        before = load(snapshot(content_dir, since_commit, Path(tmp) / "since"), history=False)
+        if until_commit is None:
+            after = load(content_dir, display_root=display_root, history=False)
+        else:
+            after = load(snapshot(content_dir, until_commit, Path(tmp) / "until"), history=False)
+        return compare(
+            before.visible_to(audience),
+            after.visible_to(audience),
+            since=f"{since} ({since_commit[:10]})",
+            until=f"{until} ({until_commit[:10]})" if until else "the working tree",
+            since_date=since_date,
+            until_date=until_date,
+        )

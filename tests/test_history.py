@@ -1,0 +1,269 @@
+"""Records from git: revisions, changed-since-approval, review cycles, the change report, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aims_plugin.checks import run_checks
+from aims_plugin.cli import main
+from aims_plugin.history import read_history
+from aims_plugin.load import load
+
+from .conftest import complete_files, front
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def git(root: Path, *args: str, date: str = "2026-01-10T09:00:00+00:00", author: str = "Priya Raman") -> str:
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root),
+    }
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True, env=env).stdout
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+POLICY = dict(
+    id="POL-1", title="AI policy", owner="O", status="approved", approved_by="Board", approved_on=dt.date(2026, 1, 10)
+)
+
+
+@pytest.fixture
+def repo(tree) -> Path:
+    """Three scripted commits, tagged v1 (first) and stage2 (third)."""
+    files = complete_files()
+    files["content/policies/POL-1.md"] = front(**POLICY, body="First text.\n")
+    files["content/risks/RSK-1.md"] = front(
+        id="RSK-1", title="Bias", likelihood=3, impact=4, residual_likelihood=2, residual_impact=2
+    )
+    files["content/controls/A.9.4.md"] = front(
+        control="A.9.4", applicable=True, justification="j", implementation="in_progress", owner="O"
+    )
+    files["content/evidence/EV-2.md"] = front(
+        id="EV-2", title="Old evidence", url="https://example.com/e", controls=["A.9.4"], expires=dt.date(2026, 2, 15)
+    )
+    root = tree(files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Initial AIMS")
+    git(root, "tag", "v1")
+    write(root, "content/policies/POL-1.md", front(**POLICY, body="First text, edited without approval.\n"))
+    git(root, "commit", "-q", "-am", "Edit the AI policy", date="2026-03-01T09:00:00+00:00", author="Daniel Okafor")
+    write(
+        root,
+        "content/controls/A.9.4.md",
+        front(control="A.9.4", applicable=True, justification="j", implementation="implemented", owner="O"),
+    )
+    write(
+        root,
+        "content/risks/RSK-1.md",
+        front(id="RSK-1", title="Bias", likelihood=2, impact=4, residual_likelihood=1, residual_impact=2),
+    )
+    write(
+        root,
+        "content/evidence/EV-3.md",
+        front(id="EV-3", title="New evidence", url="https://example.com/n", controls=["A.9.4"]),
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Implement A.9.4", date="2026-04-01T09:00:00+00:00")
+    git(root, "tag", "stage2")
+    return root
+
+
+def test_revision_lists_from_one_git_log(repo):
+    history = read_history(repo / "content")
+    assert history.notice == ""
+    revs = history.of("policies/POL-1.md")
+    assert [(r.date.date().isoformat(), r.author, r.message) for r in revs] == [
+        ("2026-03-01", "Daniel Okafor", "Edit the AI policy"),
+        ("2026-01-10", "Priya Raman", "Initial AIMS"),
+    ]
+    assert len(history.of("controls/A.9.4.md")) == 2
+    assert history.head is not None and history.head.message == "Implement A.9.4"
+
+
+def test_changed_since_approval_is_flagged_then_cleared_by_reapproval(repo):
+    findings = run_checks(load(repo / "content", display_root=repo), TODAY)
+    flagged = [f for f in findings if f.code == "AIMS025"]
+    assert [f.path for f in flagged] == ["content/policies/POL-1.md"]
+    assert "changed on 2026-03-01" in flagged[0].message and "Edit the AI policy" in flagged[0].message
+    assert flagged[0].line == 7  # the approved_on line
+    write(
+        repo,
+        "content/policies/POL-1.md",
+        front(**{**POLICY, "approved_on": dt.date(2026, 5, 2)}, body="First text, edited without approval.\n"),
+    )
+    git(repo, "commit", "-q", "-am", "Re-approve the AI policy", date="2026-05-02T09:00:00+00:00")
+    findings = run_checks(load(repo / "content", display_root=repo), TODAY)
+    assert not [f for f in findings if f.code == "AIMS025"]
+
+
+def test_review_every_derives_next_review_and_overdue(tree):
+    root = tree(
+        {
+            **complete_files(),
+            "content/policies/P.md": front(
+                id="P",
+                title="T",
+                owner="O",
+                status="approved",
+                approved_by="B",
+                approved_on=dt.date(2026, 1, 31),
+                review_every="6 months",
+            ),
+        }
+    )
+    register = load(root / "content", display_root=root)
+    assert register.by_id["P"].doc.next_review == dt.date(2026, 7, 31)
+    overdue = [f for f in run_checks(register, TODAY) if f.code == "AIMS017"]
+    assert [(f.path, f.line) for f in overdue] == [("content/policies/P.md", 8)]  # review_every
+    assert "due on 2026-07-31" in overdue[0].message
+
+
+def test_bad_review_interval_is_located(tree):
+    root = tree({**complete_files(), "content/policies/P.md": front(id="P", title="T", review_every="yearly")})
+    found = [f for f in run_checks(load(root / "content", display_root=root), TODAY) if f.code == "AIMS006"]
+    assert [(f.line, f.message.split(":")[0]) for f in found] == [(4, "review_every")]
+
+
+def test_change_report_between_two_tags(repo):
+    result = CliRunner().invoke(main, ["changes", str(repo), "--since", "v1", "--until", "stage2"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Changes from v1" in out and "to stage2" in out
+    assert "changed      POL-1" in out
+    assert "A.9.4     included, in progress -> included, implemented" in out
+    assert "RSK-1     inherent 12 -> 8, residual 4 -> 2" in out
+    assert "added        EV-3  New evidence" in out
+    assert "expired      EV-2  (on 2026-02-15)" in out
+    assert "EV-2" not in out.split("Evidence index")[0]
+
+
+def test_change_report_since_a_date(repo):
+    result = CliRunner().invoke(main, ["changes", str(repo), "--since", "2026-02-01", "--until", "stage2"])
+    assert result.exit_code == 0
+    # 2026-02-01 resolves to the v1 commit: the same report as from the tag.
+    assert (
+        result.output.split("\n", 1)[1]
+        == CliRunner()
+        .invoke(main, ["changes", str(repo), "--since", "v1", "--until", "stage2"])
+        .output.split("\n", 1)[1]
+    )
+    assert "changed      POL-1" in result.output
+
+
+def test_change_report_rejects_unknown_refs(repo):
+    result = CliRunner().invoke(main, ["changes", str(repo), "--since", "no-such-tag"])
+    assert result.exit_code == 2 and "neither a git revision nor a date" in result.output
+
+
+def test_without_git_there_is_one_clear_notice(tree):
+    root = tree(complete_files())
+    result = CliRunner().invoke(main, ["check", str(root), "--strict"])
+    assert result.exit_code == 0
+    assert result.output.count("not in a git repository") == 1
+
+
+def test_shallow_clone_says_what_is_missing(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    history = read_history(clone / "content")
+    assert "shallow" in history.notice
+    # The approval commit is not in the clone: no invented "changed since approval".
+    findings = run_checks(load(clone / "content", display_root=clone), TODAY)
+    assert not [f for f in findings if f.code == "AIMS025"]
+    assert len(history.of("policies/POL-1.md")) == 1
+
+
+def test_export_json_and_csv_are_stable_and_carry_history(repo, tmp_path):
+    runner = CliRunner()
+    first = runner.invoke(main, ["export", str(repo), "--format", "json"]).output
+    assert first == runner.invoke(main, ["export", str(repo), "--format", "json"]).output
+    data = json.loads(first)
+    ids = [(r["kind"], r["id"]) for r in data["records"]]
+    assert ids == sorted(
+        ids,
+        key=lambda k: (
+            [
+                "policy",
+                "procedure",
+                "control",
+                "clause",
+                "risk",
+                "system",
+                "impact_assessment",
+                "evidence",
+                "incident",
+                "audit",
+                "management_review",
+                "nonconformity",
+            ].index(k[0]),
+            k[1],
+        ),
+    )
+    policy = next(r for r in data["records"] if r["id"] == "POL-1")
+    assert policy["approved_on"] == "2026-01-10"
+    assert [h["message"] for h in policy["history"]] == ["Edit the AI policy", "Initial AIMS"]
+    assert policy["created"].startswith("2026-01-10") and policy["last_changed"].startswith("2026-03-01")
+    out = tmp_path / "register.csv"
+    assert runner.invoke(main, ["export", str(repo), "--format", "csv", "-o", str(out)]).exit_code == 0
+    header, *rows = out.read_text(encoding="utf-8").splitlines()
+    assert header.startswith("kind,id,title,status,owner")
+    assert any(row.startswith("policy,POL-1,AI policy,approved,O") for row in rows)
+
+
+def test_changes_page_and_pack_section(repo, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    (repo / "docs").mkdir()
+    (repo / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    yml = (
+        "site_name: T\ntheme:\n  name: material\nplugins:\n  - search\n"
+        "  - aims:\n      organisation: T\n      changes_since: v1\n"
+    )
+    (repo / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(repo / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    page = (tmp_path / "site/changes/index.html").read_text(encoding="utf-8")
+    assert "Changes since v1" in page and "included, in progress" in page and "RSK-1" in page
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    out = tmp_path / "pack.pdf"
+    result = CliRunner().invoke(main, ["pdf", str(repo), "-o", str(out), "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Changes since v1" in titles and "Open items" in titles
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Changed since approval" in text and "Edit the AI policy" in text
+
+
+def test_status_lists_changed_documents_and_stale_risks(repo):
+    write(
+        repo,
+        "content/risks/RSK-1.md",
+        front(id="RSK-1", title="Bias", likelihood=2, impact=4, next_review=dt.date(2026, 6, 1)),
+    )
+    result = CliRunner().invoke(main, ["status", str(repo), "--today", "2026-11-24"])
+    assert result.exit_code == 0
+    assert "Changed since approval (1)" in result.output
+    assert "POL-1 (approved 2026-01-10, changed 2026-03-01" in result.output
+    assert "Risks past their review date (1)" in result.output and "RSK-1 (due 2026-06-01)" in result.output
