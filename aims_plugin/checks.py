@@ -69,8 +69,15 @@ def _reference_problem(register: Register, ref: Ref, target: str) -> tuple[str, 
     if ref.catalog is not None:
         local = target.split(":", 1)[1] if target.startswith(f"{catalog.id}:") else target
         if ":" in local:
-            prefix = local.split(":", 1)[0]
-            return "AIMS010", f"'{target}' names the framework '{prefix}', which is not enabled"
+            prefix, other_id = local.split(":", 1)
+            other = register.frameworks.get(prefix)
+            if other is None:
+                return "AIMS010", f"'{target}' names the framework '{prefix}', which is not enabled"
+            if ref.catalog != "requirement":
+                return "AIMS011", f"'{target}' is not {_catalog_noun(ref.catalog)} of {catalog.title}"
+            if other_id not in other.requirements:
+                return "AIMS010", f"'{target}': {other.title} has no requirement '{other_id}'"
+            return None
         req = catalog.requirements.get(local)
         wanted = {"control": ("control",), "subclause": ("subclause",)}.get(
             ref.catalog, ("subclause", "control", "clause")
@@ -204,6 +211,7 @@ def check_reviews(register: Register, today: dt.date) -> Iterator[Finding]:
 def check_cross_references(register: Register, today: dt.date) -> Iterator[Finding]:
     catalog = register.catalog
     known = set(register.by_id) | set(catalog.requirements) | register.broken_ids
+    known |= {f"{fid}:{rid}" for fid, other in register.frameworks.items() for rid in other.requirements}
     for record in register.records:
         src = record.source
         for ref in find_refs(src.body):

@@ -45,7 +45,7 @@ def _project(root: Path) -> Project:
 
 def _load(root: Path) -> Register:
     project = _project(root)
-    return load(project.content_dir, display_root=_display_root(project.root))
+    return load(project.content_dir, display_root=_display_root(project.root), frameworks=project.frameworks)
 
 
 def _display_root(root: Path) -> Path:
@@ -213,7 +213,7 @@ def pdf(
 ) -> None:
     """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
     project = _project(root)
-    register = load(project.content_dir, display_root=_display_root(project.root))
+    register = load(project.content_dir, display_root=_display_root(project.root), frameworks=project.frameworks)
     errors = [f for f in run_checks(register, _today(today)) if f.severity == Severity.error]
     if errors:
         for finding in errors:

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,8 @@ class Register:
     #: IDs declared by files that failed validation: references to them are
     #: not reported again as unknown.
     broken_ids: set[str] = field(default_factory=set)
+    #: Other frameworks enabled for this AIMS (NIST AI RMF, EU AI Act), by ID.
+    frameworks: dict[str, Catalog] = field(default_factory=dict)
     #: Revision history of the content files (empty, with a notice, outside git).
     history: History = field(default_factory=History)
     #: IDs (and catalogue IDs of write-ups) that exist but are hidden from this view's audience.
@@ -139,11 +141,13 @@ class Register:
 
     def __post_init__(self) -> None:
         self.by_id = {}
+        self._by_kind: dict[Kind, list[Record]] = {kind: [] for kind in Kind}
         for record in self.records:
             self.by_id.setdefault(record.id, record)
+            self._by_kind[record.kind].append(record)
 
     def of_kind(self, kind: Kind) -> list[Record]:
-        return [r for r in self.records if r.kind == kind]
+        return list(self._by_kind[kind])
 
     def visible_to(self, audience: Audience) -> Register:
         """The records a build for `audience` may publish, and nothing else.
@@ -173,6 +177,7 @@ class Register:
             findings=[],
             display_dir=self.display_dir,
             history=self.history,
+            frameworks=self.frameworks,
             withheld=withheld,
         )
 
@@ -183,6 +188,7 @@ def load(
     display_root: Path | None = None,
     catalog: Catalog | None = None,
     history: bool = True,
+    frameworks: Sequence[str] = (),
 ) -> Register:
     """Read every `.md` file under `content_dir` into a register (with its git history)."""
     content_dir = Path(content_dir)
@@ -215,6 +221,7 @@ def load(
         display_dir=prefix,
         broken_ids=broken,
         history=read_history(content_dir) if history else History(notice=NOT_READ),
+        frameworks={name: load_catalog(name) for name in frameworks},
     )
 
 

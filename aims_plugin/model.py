@@ -9,6 +9,7 @@ the `Ref` markers attached to reference fields here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -408,6 +409,7 @@ def accepted_keys(kind: Kind) -> frozenset[str]:
     return frozenset(MODELS[kind].model_fields) | EXTRA_KEYS.get(kind, frozenset())
 
 
+@functools.cache
 def ref_fields(model: type[Document]) -> dict[str, Ref]:
     """The reference fields of a model and what they may name."""
     found = {}

@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
+from .catalog import DEFAULT_FRAMEWORK, available_frameworks
 from .checks import run_checks
 from .findings import GAP_CODES, Finding, Severity
 from .history import SnapshotError
@@ -51,6 +52,7 @@ class AimsConfig(base.Config):
     pdfa = c.Type(bool, default=False)
     pdf_on_serve = c.Type(bool, default=False)
     changes_since = c.Type(str, default="")
+    frameworks = c.ListOfItems(c.Choice([f for f in available_frameworks() if f != DEFAULT_FRAMEWORK]), default=[])
 
 
 class AimsPlugin(BasePlugin[AimsConfig]):
@@ -83,7 +85,7 @@ class AimsPlugin(BasePlugin[AimsConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Loaded here, not in on_config, so that `mkdocs serve` reloads the content on every rebuild.
-        self.register = load(self.content, display_root=self.root)
+        self.register = load(self.content, display_root=self.root, frameworks=self.config.frameworks)
         today = dt.date.today()
         self.findings = run_checks(self.register, today)
         for finding in self.findings:

@@ -46,6 +46,10 @@ class Project:
     def content_dir(self) -> Path:
         return self.root / str(self.options.get("content_dir", "content"))
 
+    @property
+    def frameworks(self) -> list[str]:
+        return [str(name) for name in self.options.get("frameworks") or []]
+
 
 def read_project(root: Path) -> Project:
     """The project at `root`: its plugin options, or defaults when there is no mkdocs.yml."""
@@ -63,6 +67,11 @@ def read_project(root: Path) -> Project:
             raise ProjectError(f"{config_path}: expected a mapping of settings")
         project.options = plugin_options(config.get("plugins"))
         project.site_name = str(config.get("site_name") or "")
+    from .catalog import available_frameworks
+
+    unknown = [name for name in project.frameworks if name not in available_frameworks()]
+    if unknown:
+        raise ProjectError(f"{config_path}: unknown frameworks {unknown}; available: {available_frameworks()}")
     if not project.content_dir.is_dir():
         raise ProjectError(f"{project.content_dir}: content folder not found")
     return project

@@ -68,7 +68,7 @@ class WarningCounter(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
         if len(self.first) < 3:
-            self.first.append(f"{record.levelname}: {record.getMessage()[:160]}")
+            self.first.append(f"{record.levelname}: " + " ".join(record.getMessage().split())[:160])
 
 
 #: The MkDocs events the aims plugin handles (on_files does its work; on_post_build writes the PDF pack, if enabled).

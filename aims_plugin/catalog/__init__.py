@@ -20,6 +20,7 @@ class Requirement:
     intent: str | None = None
     questions: tuple[str, ...] = ()
     evidence_examples: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # EU AI Act: the operators an article addresses
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ class Catalog:
         return req is not None and req.type == type_
 
 
+_REQUIREMENT_KEYS = frozenset({"id", "type", "title", "parent", "intent", "questions", "evidence_examples", "roles"})
+
+
+def available_frameworks() -> list[str]:
+    """IDs of the catalogues shipped with the package."""
+    return sorted(
+        p.name.removesuffix(".yaml") for p in resources.files(__package__).iterdir() if p.name.endswith(".yaml")
+    )
+
+
 @cache
 def load_catalog(name: str = DEFAULT_FRAMEWORK) -> Catalog:
     """Read a shipped catalogue once per process (the files never change)."""
@@ -85,8 +96,54 @@ def load_catalog(name: str = DEFAULT_FRAMEWORK) -> Catalog:
             intent=item.get("intent"),
             questions=tuple(item.get("questions") or ()),
             evidence_examples=tuple(item.get("evidence_examples") or ()),
+            roles=tuple(item.get("roles") or ()),
         )
+        unknown = set(item) - _REQUIREMENT_KEYS
+        if unknown:
+            raise ValueError(f"{name}.yaml: {req.id}: unknown keys {sorted(unknown)}")
         if req.id in reqs:
             raise ValueError(f"{name}.yaml: duplicate requirement {req.id}")
         reqs[req.id] = req
     return Catalog(id=meta["id"], title=meta["title"], source=meta.get("source", ""), requirements=reqs)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    source: str  # an ID in the crosswalk's `from` catalogue
+    target: str  # an ID in its `to` catalogue
+    strength: str  # equivalent | partial | related
+    reason: str
+
+
+STRENGTHS = ("equivalent", "partial", "related")
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    source: str
+    target: str
+    note: str
+    mappings: tuple[Mapping, ...]
+
+    def to_target(self, target_id: str) -> list[Mapping]:
+        return [m for m in self.mappings if m.target == target_id]
+
+
+@cache
+def load_crosswalk(source: str, target: str) -> Crosswalk:
+    """The shipped mapping from one catalogue to another; every ID is checked against both."""
+    path = resources.files(__package__).joinpath("crosswalks", f"{source}--{target}.yaml")
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    head = data["crosswalk"]
+    if (head["from"], head["to"]) != (source, target):
+        raise ValueError(f"{path.name}: says it maps {head['from']} to {head['to']}")
+    src, dst = load_catalog(source), load_catalog(target)
+    mappings = []
+    for item in data["mappings"]:
+        mapping = Mapping(str(item["from"]), str(item["to"]), item["strength"], item.get("reason", ""))
+        if mapping.source not in src.requirements or mapping.target not in dst.requirements:
+            raise ValueError(f"{path.name}: unknown ID in {mapping.source} -> {mapping.target}")
+        if mapping.strength not in STRENGTHS:
+            raise ValueError(f"{path.name}: strength {mapping.strength!r} is not one of {STRENGTHS}")
+        mappings.append(mapping)
+    return Crosswalk(source, target, head.get("note", ""), tuple(mappings))

@@ -19,7 +19,7 @@ from ..crossref import expand_refs
 from ..history import History
 from ..load import Record, Register
 from ..model import Audience, Kind
-from ..render import charts, demote_headings, environment, md_escape, render
+from ..render import charts, demote_headings, environment, link_helpers, md_escape, render
 from ..render.site import KIND_TITLES, SitePlan, document_facts, referenced_by
 from ..reports.changes import ChangeReport
 from ..reports.coverage import clause_coverage, control_coverage
@@ -97,6 +97,7 @@ def build_pack(
         return md.convert(demote_headings(text, 1))
 
     ctx: dict[str, Any] = {
+        **link_helpers(targets.href, targets.label),
         "href": targets.href,
         "url": lambda target: "#soa" if target.startswith("statement-of-applicability") else "#contents",
         "label": targets.label,

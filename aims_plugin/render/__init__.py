@@ -5,9 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import jinja2
+import markupsafe
+from markupsafe import Markup
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
 
@@ -59,3 +63,28 @@ def demote_headings(markdown: str, levels: int = 2) -> str:
             out.append(part if in_fence else _HEADING.sub(lambda m: min(len(m.group(1)) + levels, 6) * "#", part))
         i += 1
     return "".join(out)
+
+
+def link_helpers(href: Callable[[str], str | None], label: Callable[[str], str]) -> dict[str, Callable[..., Markup]]:
+    """`ref`, `rec`, `recs` for templates: links to IDs and records.
+
+    Python rather than Jinja macros: they run tens of thousands of times per build.
+    """
+    esc = markupsafe.escape
+
+    def ref(key: str, text: str | None = None) -> Markup:
+        target = href(key)
+        shown = esc(text or key)
+        return Markup(f'<a href="{esc(target)}">{shown}</a>') if target else Markup(shown)
+
+    def rec(record: Any, full: bool = False) -> Markup:
+        target = href(record.id)
+        out = f'<a href="{esc(target)}">{esc(record.id)}</a>' if target else str(esc(record.id))
+        if full:
+            out += f" {esc(record.doc.title or label(record.id))}"
+        return Markup(out)
+
+    def recs(records: Any, full: bool = False) -> Markup:
+        return Markup(", ").join(rec(r, full) for r in records)
+
+    return {"ref": ref, "rec": rec, "recs": recs}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import html
 import io
 import json
@@ -28,7 +29,7 @@ from ..reports.links import Links
 from ..reports.readiness import readiness
 from ..reports.registers import evidence_index, heat_map, inventory, risk_register
 from ..reports.soa import SoaRow
-from . import charts, demote_headings, md_escape, render, yaml_title
+from . import charts, demote_headings, link_helpers, md_escape, render, yaml_title
 
 #: Kinds whose records get a page each, and the folder of those pages.
 PAGE_FOLDERS: dict[Kind, str] = {
@@ -110,6 +111,7 @@ class NavItem:
     children: list[NavItem] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=65536)
 def page_url(src_uri: str, use_directory_urls: bool) -> str:
     """The URL MkDocs gives a Markdown file (relative to the site root)."""
     stem, ext = posixpath.splitext(src_uri)
@@ -124,13 +126,14 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
 
 
 def relative_url(target: str, base: str) -> str:
-    """`target` as seen from the page at `base` (both site-relative URLs)."""
-    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
-    rel = posixpath.relpath(target or ".", base_dir or ".")
-    if target.endswith("/") or not target:
-        rel = rel.rstrip("/") + "/"
-        rel = "./" if rel == "./" or rel == "/" else rel
-    return rel
+    """`target` as seen from the page at `base` (both site-relative URLs, no leading slash)."""
+    base_parts = base.split("/")[:-1]  # the folder the base page is in
+    target_parts = target.split("/")
+    common = 0
+    while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
+        common += 1
+    rel = "/".join([".."] * (len(base_parts) - common) + target_parts[common:])
+    return rel or "./"
 
 
 class SitePlan:
@@ -153,6 +156,8 @@ class SitePlan:
         self.systems = inventory(view, self.links)
         self.unresolved: list[Unresolved] = []
         self.targets: dict[str, tuple[str, str | None]] = {}
+        self._hrefs: dict[tuple[str, str], str | None] = {}
+        self.maps = (heat_map(self.risks, residual=False), heat_map(self.risks, residual=True))
         self.titles: dict[str, str] = {}
         self._plan_targets()
 
@@ -206,6 +211,12 @@ class SitePlan:
 
     def href(self, key: str, from_src: str) -> str | None:
         """URL of a record or catalogue ID as seen from the page `from_src`."""
+        memo = (key, from_src)
+        if memo not in self._hrefs:
+            self._hrefs[memo] = self._href(key, from_src)
+        return self._hrefs[memo]
+
+    def _href(self, key: str, from_src: str) -> str | None:
         key = key.removeprefix(f"{self.catalog.id}:")
         found = self.targets.get(key)
         if found is None:
@@ -271,6 +282,7 @@ class SitePlan:
 
     def _ctx(self, src: str) -> dict[str, Any]:
         return {
+            **link_helpers(lambda key: self.href(key, src), self.label),
             "href": lambda key: self.href(key, src),
             "url": lambda target: relative_url(
                 page_url(target, self.options.use_directory_urls), page_url(src, self.options.use_directory_urls)
@@ -413,7 +425,7 @@ class SitePlan:
                 rows=chunk,
                 all_rows=rows,
                 first_page=number == 0,
-                maps=(heat_map(self.risks, residual=False), heat_map(self.risks, residual=True)),
+                maps=self.maps,
                 charts=charts,
                 pager=pager if pages > 1 else [],
                 page_src=src,
