@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from . import scaffold
+from .catalog import DEFAULT_FRAMEWORK, available_frameworks
 from .checks import run_checks
 from .docgen import content_reference
 from .findings import ExitCode, Severity
@@ -19,7 +21,10 @@ from .pdf import make_pack, pack_settings
 from .project import Project, ProjectError, read_project
 from .render.exports import register_csv, register_json
 from .render.site import KIND_TITLES
+from .reports.frameworks import framework_coverage
+from .reports.links import Links
 from .reports.readiness import readiness
+from .reports.soa import statement_of_applicability
 from .timeline import change_report
 from .writefile import write_atomically
 
@@ -114,11 +119,15 @@ def schema(fmt: str) -> None:
 
 @main.command()
 @ROOT
+@click.option("--framework", default=None, help="Show coverage of another framework (nist-ai-rmf, eu-ai-act).")
 @TODAY
-def status(root: Path, today: dt.datetime | None) -> None:
+def status(root: Path, framework: str | None, today: dt.datetime | None) -> None:
     """Summarise readiness: what is still missing before the audit."""
-    register = _load(root)
     day = _today(today)
+    if framework is not None:
+        _framework_status(root, framework, day)
+        return
+    register = _load(root)
     report = readiness(register, day)
     findings = run_checks(register, day)
     errors = [f for f in findings if f.severity == Severity.error]
@@ -309,3 +318,41 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         write_atomically(output, text.encode("utf-8"))
+
+
+def _framework_status(root: Path, framework: str, day: dt.date) -> None:
+    if framework not in available_frameworks() or framework == DEFAULT_FRAMEWORK:
+        others = [f for f in available_frameworks() if f != DEFAULT_FRAMEWORK]
+        raise click.UsageError(f"unknown framework '{framework}'; available: {', '.join(others)}")
+    project = _project(root)
+    # Asking about a framework enables it for this report, whatever mkdocs.yml says.
+    frameworks = sorted({*project.frameworks, framework})
+    register = load(project.content_dir, display_root=_display_root(project.root), frameworks=frameworks)
+    links = Links(register)
+    cov = framework_coverage(register, framework, statement_of_applicability(register, day, links), links)
+    click.echo(click.style(f"{cov.catalog.title}: {len(cov.rows)} requirements on {day.isoformat()}", bold=True))
+    for state in ("evidenced", "implemented", "covered", "gap"):
+        click.echo(f"  {state:<12} {cov.count(state)} / {len(cov.rows)}")
+    for state, title in (("gap", "Gaps"), ("covered", "Covered, but mapped controls not implemented and evidenced")):
+        rows = [row for row in cov.rows if row.state == state]
+        if rows:
+            click.echo(click.style(f"{title} ({len(rows)})", bold=True))
+            for row in rows:
+                via = ", ".join(m.source for m in row.mappings) or "no ISO/IEC 42001 mapping"
+                click.echo(f"  {row.requirement.id:<14} {row.requirement.title}  [{via}]")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--organisation", default="Example Ltd", show_default=True, help="Your organisation's name.")
+def init(directory: Path, organisation: str) -> None:
+    """Create a new AIMS repository in DIRECTORY (never overwrites a file)."""
+    try:
+        written = scaffold.init(directory, organisation, dt.date.today())
+    except FileExistsError as exc:
+        for rel in exc.args[0]:
+            click.echo(f"{directory / rel}: already exists", err=True)
+        click.echo("nothing was written: aims init does not overwrite files", err=True)
+        sys.exit(ExitCode.findings)
+    click.echo(f"wrote {len(written)} files to {directory}")
+    click.echo(f"next: cd {directory} && aims status && mkdocs serve")

@@ -23,6 +23,7 @@ from ..render import charts, demote_headings, environment, link_helpers, md_esca
 from ..render.site import KIND_TITLES, SitePlan, document_facts, referenced_by
 from ..reports.changes import ChangeReport
 from ..reports.coverage import clause_coverage, control_coverage
+from ..reports.frameworks import framework_coverage
 from ..reports.links import Links
 from ..reports.readiness import readiness
 from ..reports.registers import evidence_index, heat_map, inventory, risk_register
@@ -121,7 +122,7 @@ def build_pack(
     sections = {kind: view.of_kind(kind) for kind in Kind}
 
     def sub(template: str, **extra: Any) -> Markup:
-        return Markup(render(template, **ctx, **extra))
+        return Markup(render(template, **{**ctx, **extra}))
 
     env = environment()
     html_text = env.get_template("pack/pack.html").render(
@@ -147,6 +148,7 @@ def build_pack(
         page_key=SitePlan.page_key,
         manifest=manifest,
         changes=changes,
+        frameworks=[framework_coverage(view, name, ready.soa, links) for name in view.frameworks],
         digest=digest,
         created=created,
         page_size=PAGE_SIZES.get(options.page_size.lower(), "A4"),

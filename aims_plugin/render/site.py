@@ -25,6 +25,7 @@ from ..load import Record, Register
 from ..model import Clause, Control, Document, Kind, Ref, ref_fields
 from ..reports.changes import ChangeReport
 from ..reports.coverage import clause_coverage, control_coverage
+from ..reports.frameworks import framework_coverage
 from ..reports.links import Links
 from ..reports.readiness import readiness
 from ..reports.registers import evidence_index, heat_map, inventory, risk_register
@@ -321,6 +322,10 @@ class SitePlan:
                 **self._ctx(COVERAGE),
             ),
         )
+        for framework in self.view.frameworks:
+            src = f"frameworks/{framework}.md"
+            cov = framework_coverage(self.view, framework, self.soa, self.links)
+            yield self._page(src, f"{cov.catalog.title} coverage", render("framework.html", cov=cov, **self._ctx(src)))
         if self.changes is not None:
             title = f"Changes since {self.options.changes_since}"
             if isinstance(self.changes, str):
@@ -460,6 +465,8 @@ class SitePlan:
             NavItem("Evidence index", self._register_page("evidence-index", 0)),
             NavItem("AI system inventory", INVENTORY),
         ]
+        for framework, catalog in self.view.frameworks.items():
+            section.children.append(NavItem(catalog.title, f"frameworks/{framework}.md"))
         if self.changes is not None:
             section.children.append(NavItem(f"Changes since {self.options.changes_since}", CHANGES))
         for kind in (Kind.policy, Kind.procedure):

@@ -1,0 +1,257 @@
+"""`aims init`: a new AIMS repository that checks and builds from the first minute.
+
+Every Annex A control and subclause gets a skeleton write-up marked as not
+started, so `aims status` shows the whole road to Stage 1 at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import yaml
+
+from .catalog import load_catalog
+from .render import md_escape
+from .writefile import write_atomically
+
+MKDOCS_YML = """\
+site_name: {site_name}
+theme:
+  name: material
+  features:
+    - navigation.sections
+markdown_extensions:
+  - tables
+  - admonition
+  - attr_list
+  - toc:
+      permalink: true
+plugins:
+  - search
+  - aims:
+      content_dir: content
+      audience: internal
+      organisation: {organisation}
+      scope: To be defined (clause 4.3)
+      pdf: true
+nav:
+  - Home: index.md
+"""
+
+INDEX_MD = """\
+# {organisation} AI management system
+
+This site publishes the AI management system (AIMS) of {organisation}. The
+pages under *AI management system* are generated from `content/` on every
+build: start with the [readiness dashboard](readiness.md) and the
+[Statement of Applicability](statement-of-applicability.md).
+"""
+
+GITIGNORE = """\
+/site/
+/build/
+.venv/
+__pycache__/
+"""
+
+# The commands are the README's main job: check, build the site, write the pack.
+CHECK = "aims check --strict"
+BUILD = "mkdocs build --strict"
+PACK = "aims pdf -o build/auditor-pack.pdf"
+INSTALL = "pip install aims-as-code[pdf]"
+
+GITHUB_WORKFLOW = f"""\
+name: AIMS
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  check-and-build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # full history: revision records and change reports come from git
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install
+        run: |
+          sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+          {INSTALL}
+      - name: Check the AIMS
+        run: {CHECK}
+      - name: Build the site
+        run: {BUILD}
+      - name: Write the auditor pack
+        run: {PACK}
+      - uses: actions/upload-artifact@v4
+        with:
+          name: aims-site
+          path: site/
+      - uses: actions/upload-artifact@v4
+        with:
+          name: auditor-pack
+          path: build/auditor-pack.pdf
+"""
+
+GITLAB_CI = f"""\
+aims:
+  image: python:3.12
+  variables:
+    GIT_DEPTH: "0"  # full history: revision records and change reports come from git
+  before_script:
+    - apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+    - {INSTALL}
+  script:
+    - {CHECK}
+    - {BUILD}
+    - {PACK}
+  artifacts:
+    paths:
+      - site/
+      - build/auditor-pack.pdf
+"""
+
+
+def _doc(fields: dict[str, object], body: str) -> str:
+    front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
+    return f"---\n{front}---\n\n{body.strip()}\n"
+
+
+def scaffold_files(organisation: str, today: dt.date) -> dict[str, str]:
+    """Every file of a new AIMS repository, by path."""
+    catalog = load_catalog()
+    files: dict[str, str] = {
+        # JSON strings are YAML strings: any name is safe to write.
+        "mkdocs.yml": MKDOCS_YML.format(
+            site_name=json.dumps(f"{organisation} AI management system"), organisation=json.dumps(organisation)
+        ),
+        "docs/index.md": INDEX_MD.format(organisation=md_escape(organisation)),
+        ".gitignore": GITIGNORE,
+        ".github/workflows/aims.yml": GITHUB_WORKFLOW,
+        ".gitlab-ci.yml": GITLAB_CI,
+    }
+    for req in catalog.controls:
+        files[f"content/controls/{req.id}.md"] = _doc(
+            {
+                "control": req.id,
+                "applicable": True,
+                "implementation": "not_started",
+                "owner": "AIMS owner",
+                "status": "draft",
+            },
+            f"## Intent\n\n{req.intent or req.title}\n\n## How we implement it\n\nTo be written.\n\n"
+            "## Evidence\n\n" + "\n".join(f"- {e}" for e in req.evidence_examples),
+        )
+    for req in catalog.subclauses:
+        files[f"content/clauses/{req.id}.md"] = _doc(
+            {"clause": req.id, "owner": "AIMS owner", "status": "draft"},
+            f"## Intent\n\n{req.intent or req.title}\n\n## How we meet it\n\nTo be written.",
+        )
+    files["content/policies/POL-001.md"] = _doc(
+        {
+            "id": "POL-001",
+            "title": "AI policy",
+            "owner": "AIMS owner",
+            "status": "draft",
+            "version": "0.1",
+            "classification": "public",
+            "review_every": "12 months",
+            "satisfies": ["5.2", "A.2.2"],
+        },
+        f"""
+## Purpose
+
+This policy sets how {organisation} designs, buys, deploys and uses AI systems.
+
+## Commitments
+
+- We keep an inventory of our AI systems and assess their risks and impacts before use.
+- We meet the legal and contractual requirements that apply to our AI systems.
+- We improve the AI management system continually.
+
+## Roles
+
+The AIMS owner maintains this policy; top management approves it.
+""",
+    )
+    files["content/procedures/PRC-001.md"] = _doc(
+        {
+            "id": "PRC-001",
+            "title": "AI risk assessment procedure",
+            "owner": "AIMS owner",
+            "status": "draft",
+            "version": "0.1",
+            "satisfies": ["6.1.2", "8.2"],
+        },
+        "## Steps\n\n1. Identify risks for each AI system.\n2. Rate likelihood and impact from 1 to 5.\n"
+        "3. Decide a treatment and the controls that carry it out.\n",
+    )
+    files["content/procedures/PRC-002.md"] = _doc(
+        {
+            "id": "PRC-002",
+            "title": "AI system impact assessment procedure",
+            "owner": "AIMS owner",
+            "status": "draft",
+            "version": "0.1",
+            "satisfies": ["6.1.4", "8.4", "A.5.2"],
+        },
+        "## Steps\n\n1. Describe the system and who it affects.\n2. Assess impacts on individuals and society.\n"
+        "3. Record the result and its sign-off.\n",
+    )
+    files["content/systems/SYS-001.md"] = _doc(
+        {
+            "id": "SYS-001",
+            "title": "Example AI system",
+            "owner": "System owner",
+            "status": "draft",
+            "lifecycle": "design",
+            "risk_tier": "medium",
+            "eu_ai_act_category": "minimal_risk",
+            "provider": "in-house",
+        },
+        "Replace this record with one of your AI systems: what it does, who uses it, and on what data.",
+    )
+    files["content/risks/RSK-001.md"] = _doc(
+        {
+            "id": "RSK-001",
+            "title": "Example risk: the system's output is wrong and nobody notices",
+            "system": "SYS-001",
+            "source": "machine learning",
+            "likelihood": 3,
+            "impact": 3,
+            "treatment": "mitigate",
+            "controls": ["A.6.2.6"],
+            "owner": "Risk owner",
+            "status": "draft",
+        },
+        "## Scenario\n\nDescribe how the risk would happen and whom it would harm.",
+    )
+    files["content/evidence/EV-001.md"] = _doc(
+        {
+            "id": "EV-001",
+            "title": "Example evidence: AI policy acknowledgement log",
+            "file": "files/EV-001.csv",
+            "collected_on": today,
+            "collected_by": "AIMS owner",
+            "controls": ["A.2.2"],
+            "owner": "AIMS owner",
+            "status": "draft",
+        },
+        "Replace with a real record; keep the evidence file beside it in `files/`.",
+    )
+    files["content/evidence/files/EV-001.csv"] = "name,acknowledged_on\nExample Person,2026-01-01\n"
+    return files
+
+
+def init(target: Path, organisation: str, today: dt.date) -> list[Path]:
+    """Write the scaffold into `target`; refuses (writing nothing) if any file exists already."""
+    files = scaffold_files(organisation, today)
+    existing = sorted(rel for rel in files if (target / rel).exists())
+    if existing:
+        raise FileExistsError(existing)
+    return [write_atomically(target / rel, text.encode("utf-8")) for rel, text in files.items()]
