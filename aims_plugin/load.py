@@ -8,11 +8,15 @@ records, so nothing downstream touches the disk again.
 
 from __future__ import annotations
 
+import concurrent.futures
 import difflib
 import functools
+import multiprocessing
+import threading
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,12 +76,23 @@ MAX_DEPTH = 64
 
 @dataclass(frozen=True)
 class Attachment:
-    """An evidence file, resolved and hashed by the loader."""
+    """An evidence file, resolved and checked by the loader.
+
+    The hash is read on first use, once: `aims check` only needs to know the
+    file is there, while the site and the pack need its SHA-256.
+    """
 
     path: Path
     rel: str  # posix path relative to the content folder
     size: int
-    sha256: str
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
 
 
 @dataclass
@@ -193,16 +208,10 @@ def load(
     """Read every `.md` file under `content_dir` into a register (with its git history)."""
     content_dir = Path(content_dir)
     real_root = Path(os.path.realpath(content_dir))
-    real_dirs: dict[str, str] = {}  # folder -> its real path, for this load only
     display_root = Path(display_root) if display_root is not None else content_dir.parent
     prefix = _display(content_dir, display_root)
-    records: list[Record] = []
-    findings: list[Finding] = []
-    broken: set[str] = set()
-    for path, rel in _markdown_files(content_dir):
-        record = _read_record(path, rel, f"{prefix}/{rel}", real_root, real_dirs, findings, broken)
-        if record is not None:
-            records.append(record)
+    files = list(_markdown_files(content_dir))
+    records, findings, broken = _read_all(files, prefix, real_root)
     catalog = catalog or load_catalog()
     order = {kind: index for index, kind in enumerate(Kind)}
     position = {req_id: index for index, req_id in enumerate(catalog.requirements)}
@@ -223,6 +232,47 @@ def load(
         history=read_history(content_dir) if history else History(notice=NOT_READ),
         frameworks={name: load_catalog(name) for name in frameworks},
     )
+
+
+#: Below this many files, reading in one process is as fast as forking workers.
+PARALLEL_FROM = 2000
+
+
+def _read_chunk(
+    files: list[tuple[Path, str]], prefix: str, real_root: Path
+) -> tuple[list[Record], list[Finding], set[str]]:
+    records: list[Record] = []
+    findings: list[Finding] = []
+    broken: set[str] = set()
+    real_dirs: dict[str, str] = {}  # folder -> its real path, for this chunk only
+    for path, rel in files:
+        record = _read_record(path, rel, f"{prefix}/{rel}", real_root, real_dirs, findings, broken)
+        if record is not None:
+            records.append(record)
+    return records, findings, broken
+
+
+def _read_all(
+    files: list[tuple[Path, str]], prefix: str, real_root: Path
+) -> tuple[list[Record], list[Finding], set[str]]:
+    """Read the files, on every core for a large AIMS (YAML parsing is CPU-bound).
+
+    Workers are forked only from a single-threaded process (the `aims`
+    command, `mkdocs build`); under `mkdocs serve`, which runs threads, the
+    files are read in this process.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+        return _read_chunk(files, prefix, real_root)
+    chunks = [files[i::workers] for i in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        futures = [pool.submit(_read_chunk, chunk, prefix, real_root) for chunk in chunks[1:]]
+        parts = [_read_chunk(chunks[0], prefix, real_root), *(f.result() for f in futures)]
+    records = [r for part in parts for r in part[0]]
+    findings = [f for part in parts for f in part[1]]
+    broken = set().union(*(part[2] for part in parts))
+    return records, findings, broken
 
 
 def _display(path: Path, root: Path) -> str:
@@ -515,14 +565,9 @@ def _attach(record: Record, file: str, real_root: Path, real_dirs: dict[str, str
             source.display, line, "AIMS015", f"evidence file '{file}' lies outside the content folder; it was not read"
         )
         return
-    digest = hashlib.sha256()
-    size = 0
     try:
-        with open(target, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-                size += len(chunk)
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        info = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
         record.attachment_problem = error(source.display, line, "AIMS014", f"evidence file '{file}' does not exist")
         return
     except OSError as exc:
@@ -530,5 +575,10 @@ def _attach(record: Record, file: str, real_root: Path, real_dirs: dict[str, str
             source.display, line, "AIMS014", f"evidence file '{file}' cannot be read: {exc.strerror or exc}"
         )
         return
+    if not stat.S_ISREG(info.st_mode) or not os.access(target, os.R_OK):
+        record.attachment_problem = error(
+            source.display, line, "AIMS014", f"evidence file '{file}' is not a readable file"
+        )
+        return
     rel = os.path.relpath(target, root).replace(os.sep, "/")
-    record.attachment = Attachment(Path(target), rel, size, digest.hexdigest())
+    record.attachment = Attachment(Path(target), rel, info.st_size)
