@@ -11,12 +11,12 @@ from __future__ import annotations
 import concurrent.futures
 import difflib
 import functools
-import multiprocessing
-import threading
 import hashlib
+import multiprocessing
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

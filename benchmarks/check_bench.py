@@ -23,6 +23,7 @@ from aims_plugin.checks import run_checks
 from aims_plugin.load import load
 
 from .synth import generate
+from .timing import best_of
 
 
 def bare_parse(content: Path, loader: type) -> int:
@@ -33,15 +34,6 @@ def bare_parse(content: Path, loader: type) -> int:
         yaml.load(front, Loader=loader)
         n += 1
     return n
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -14,12 +14,12 @@ import argparse
 import os
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from aims_plugin.history import read_history
 
 from .synth import generate
+from .timing import best_of
 
 
 def git(root: Path, *args: str) -> str:
@@ -31,15 +31,6 @@ def git(root: Path, *args: str) -> str:
         "GIT_COMMITTER_EMAIL": "b@example.com",
     }
     return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True, env=env).stdout
-
-
-def best(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -89,8 +80,8 @@ def main() -> None:
             history = read_history(content)
             assert len(history.revisions) >= len(files)
 
-        t_git = best(args.repeat, raw_git)
-        t_ours = best(args.repeat, ours)
+        t_git = best_of(args.repeat, raw_git)
+        t_ours = best_of(args.repeat, ours)
         n_md = len(files)
     print(f"files: {n_md}, commits: {args.commits + 1}")
     print(f"git log (both passes, raw):   {t_git:6.3f} s")

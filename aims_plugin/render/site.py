@@ -218,8 +218,7 @@ class SitePlan:
         return self._hrefs[memo]
 
     def _href(self, key: str, from_src: str) -> str | None:
-        key = key.removeprefix(f"{self.catalog.id}:")
-        found = self.targets.get(key)
+        found = self.targets.get(key.removeprefix(f"{self.catalog.id}:"))
         if found is None:
             return None
         src, anchor = found
@@ -230,8 +229,7 @@ class SitePlan:
 
     def md_href(self, key: str, from_src: str) -> str | None:
         """A Markdown link target (a .md path MkDocs can check) for `key`."""
-        key = key.removeprefix(f"{self.catalog.id}:")
-        found = self.targets.get(key)
+        found = self.targets.get(key.removeprefix(f"{self.catalog.id}:"))
         if found is None:
             return None
         src, anchor = found
