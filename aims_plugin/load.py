@@ -412,8 +412,14 @@ def _parse_yaml(
             line = mark.line + _OFFSET if mark else _OFFSET
             problem = exc.problem or exc.context or "syntax error"
             raise _Refused(line, "AIMS003", f"front matter is not valid YAML: {problem}") from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, controls)
+            line = fm_text.count("\n", 0, max(exc.position, 0)) + _OFFSET
+            raise _Refused(
+                line, "AIMS003", f"front matter has a character YAML does not allow ({exc.reason})"
+            ) from None
         except yaml.YAMLError as exc:
-            raise _Refused(_OFFSET, "AIMS003", f"front matter is not valid YAML: {exc}") from None
+            message = str(exc).splitlines()[0]
+            raise _Refused(_OFFSET, "AIMS003", f"front matter is not valid YAML: {message}") from None
         except RecursionError:
             raise _Refused(_OFFSET, "AIMS005", "front matter is nested too deeply") from None
         if node is None:

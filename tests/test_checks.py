@@ -54,6 +54,14 @@ BAD_CASES = [
         "content/policies/P.md",
         4,
     ),
+    ("nul byte", {"content/policies/P.md": "---\nid: P\ntitle: a\x00b\n---\n"}, "AIMS003", "content/policies/P.md", 3),
+    (
+        "tab indent",
+        {"content/policies/P.md": "---\nid: P\ntitle: T\n\tstatus: approved\n---\n"},
+        "AIMS003",
+        "content/policies/P.md",
+        4,
+    ),
     ("list front matter", {"content/policies/P.md": "---\n- a\n- b\n---\n"}, "AIMS004", "content/policies/P.md", 2),
     ("empty front matter", {"content/policies/P.md": "---\n---\nbody\n"}, "AIMS004", "content/policies/P.md", 1),
     (
