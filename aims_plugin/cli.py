@@ -9,24 +9,17 @@ from pathlib import Path
 
 import click
 
-from . import scaffold
 from .catalog import DEFAULT_FRAMEWORK, available_frameworks
 from .checks import run_checks
-from .docgen import content_reference
 from .findings import ExitCode, Severity
 from .history import SnapshotError
 from .load import Register, load
-from .model import Audience, Implementation, Status, front_matter_schema
-from .pdf import make_pack, pack_settings
+from .model import KIND_TITLES, Audience, Implementation, Status, front_matter_schema
 from .project import Project, ProjectError, read_project
-from .render.exports import register_csv, register_json
-from .render.site import KIND_TITLES
 from .reports.frameworks import framework_coverage
 from .reports.links import Links
 from .reports.readiness import readiness
 from .reports.soa import statement_of_applicability
-from .timeline import change_report
-from .writefile import write_atomically
 
 ROOT = click.argument("root", default=".", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
@@ -112,6 +105,8 @@ def _summary(records: int, errors: int, warnings: int) -> str:
 def schema(fmt: str) -> None:
     """Print the JSON Schema of the front matter (for editors), or the content reference in Markdown."""
     if fmt == "markdown":
+        from .docgen import content_reference
+
         click.echo(content_reference(), nl=False)
     else:
         click.echo(json.dumps(front_matter_schema(), indent=2, sort_keys=True))
@@ -221,6 +216,8 @@ def pdf(
     today: dt.datetime | None,
 ) -> None:
     """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
+    from .pdf import make_pack, pack_settings  # WeasyPrint and the templates only when asked for
+
     project = _project(root)
     register = load(project.content_dir, display_root=_display_root(project.root), frameworks=project.frameworks)
     errors = [f for f in run_checks(register, _today(today)) if f.severity == Severity.error]
@@ -256,6 +253,8 @@ def pdf(
 @click.option("--until", default=None, help="End point (default: the working tree).")
 def changes(root: Path, since: str, until: str | None) -> None:
     """List what changed in the AIMS between two points in time (for surveillance audits)."""
+    from .timeline import change_report
+
     project = _project(root)
     try:
         report = change_report(project.content_dir, since, until, display_root=_display_root(project.root))
@@ -312,6 +311,9 @@ def changes(root: Path, since: str, until: str | None) -> None:
 )
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the whole register with its history, stable and sorted, as JSON or CSV."""
+    from .render.exports import register_csv, register_json
+    from .writefile import write_atomically
+
     register = _load(root)
     text = register_json(register) if fmt == "json" else register_csv(register)
     if output is None:
@@ -347,6 +349,8 @@ def _framework_status(root: Path, framework: str, day: dt.date) -> None:
 @click.option("--organisation", default="Example Ltd", show_default=True, help="Your organisation's name.")
 def init(directory: Path, organisation: str) -> None:
     """Create a new AIMS repository in DIRECTORY (never overwrites a file)."""
+    from . import scaffold
+
     try:
         written = scaffold.init(directory, organisation, dt.date.today())
     except FileExistsError as exc:

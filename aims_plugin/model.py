@@ -50,6 +50,23 @@ FOLDER_KINDS: dict[str, Kind] = {
 }
 
 
+#: How each kind is named in headings and navigation.
+KIND_TITLES: dict[Kind, str] = {
+    Kind.policy: "Policies",
+    Kind.procedure: "Procedures",
+    Kind.control: "Annex A controls",
+    Kind.clause: "Clauses",
+    Kind.risk: "Risk register",
+    Kind.system: "AI systems",
+    Kind.impact_assessment: "Impact assessments",
+    Kind.evidence: "Evidence index",
+    Kind.incident: "Incidents",
+    Kind.audit: "Audits",
+    Kind.management_review: "Management reviews",
+    Kind.nonconformity: "Nonconformities",
+}
+
+
 class Status(StrEnum):
     draft = "draft"
     in_review = "in_review"

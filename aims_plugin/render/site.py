@@ -22,7 +22,7 @@ from typing import Any
 
 from ..crossref import expand_refs
 from ..load import Record, Register
-from ..model import Clause, Control, Document, Kind, Ref, ref_fields
+from ..model import KIND_TITLES, Clause, Control, Document, Kind, Ref, ref_fields
 from ..reports.changes import ChangeReport
 from ..reports.coverage import clause_coverage, control_coverage
 from ..reports.frameworks import framework_coverage
@@ -48,20 +48,6 @@ PAGE_FOLDERS: dict[Kind, str] = {
 #: Kinds shown as rows of a paginated register instead.
 REGISTER_FOLDERS: dict[Kind, str] = {Kind.risk: "risk-register", Kind.evidence: "evidence-index"}
 
-KIND_TITLES: dict[Kind, str] = {
-    Kind.policy: "Policies",
-    Kind.procedure: "Procedures",
-    Kind.control: "Annex A controls",
-    Kind.clause: "Clauses",
-    Kind.risk: "Risk register",
-    Kind.system: "AI systems",
-    Kind.impact_assessment: "Impact assessments",
-    Kind.evidence: "Evidence index",
-    Kind.incident: "Incidents",
-    Kind.audit: "Audits",
-    Kind.management_review: "Management reviews",
-    Kind.nonconformity: "Nonconformities",
-}
 
 #: The stable URLs of the generated views (a contract: links point here).
 SOA = "statement-of-applicability.md"
