@@ -400,7 +400,7 @@ def print_mkdocs(result: dict[str, Any] | None, example: dict[str, Any]) -> None
     part1 = example["ours"]["process"]
     print(
         row(
-            "  ratio mkdocs-to-pdf / the whole `aims pdf` process of 1.",
+            "  ratio mkdocs-to-pdf / `aims pdf` process of 1.",
             seconds=f"{theirs / part1:.2f}x",
             note=f"{part1:.1f} s including start-up, imports, load and checks",
         )
