@@ -360,3 +360,25 @@ def init(directory: Path, organisation: str) -> None:
         sys.exit(ExitCode.findings)
     click.echo(f"wrote {len(written)} files to {directory}")
     click.echo(f"next: cd {directory} && aims status && mkdocs serve")
+
+
+@main.command()
+@ROOT
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (as `mkdocs build --strict`).")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+def build(root: Path, strict: bool, site_dir: Path | None) -> None:
+    """Build the site (and the pack, when the plugin's `pdf` is on) of the project at ROOT with MkDocs."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    project = _project(root)
+    config_file = project.root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise click.UsageError(f"{config_file}: not found; `aims init` writes one")
+    try:
+        config = load_config(str(config_file), strict=strict, **({"site_dir": str(site_dir)} if site_dir else {}))
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        click.echo(f"aims build: {exc}", err=True)
+        sys.exit(ExitCode.findings)

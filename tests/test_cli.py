@@ -115,3 +115,16 @@ def test_status_counts_and_lists_gaps(tree):
     assert "implemented           35 / 36 (97%)" in result.output
     assert "A.9.2 Processes for responsible use of AI systems" in result.output
     assert "A.9.3 Objectives for responsible use of AI system [in_progress]" in result.output
+
+
+def test_build_runs_mkdocs_and_fails_on_broken_content(tree, tmp_path):
+    from .conftest import site_config
+
+    root = tree(complete_files())
+    site_config(root)
+    assert run("build", str(root), "--strict", "-d", str(tmp_path / "site")).exit_code == 0
+    assert (tmp_path / "site/statement-of-applicability/index.html").exists()
+    (root / "content/risks").mkdir()
+    (root / "content/risks/R.md").write_text(front(id="R", title="T", likelihood=9, impact=1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root), "--strict", "-d", str(tmp_path / "site2")])
+    assert result.exit_code == 1
