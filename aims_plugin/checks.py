@@ -14,6 +14,7 @@ from .findings import Finding, error, warning
 from .load import SAFE_ID, Record, Register
 from .model import Clause, Control, Document, Kind, Ref, Status, ref_fields
 from .reports.coverage import clause_coverage
+from .reports.readiness import changed_since_approval
 
 Rule = Callable[[Register, dt.date], Iterator[Finding]]
 
@@ -195,9 +196,8 @@ def check_approval(register: Register, today: dt.date) -> Iterator[Finding]:
 def check_reviews(register: Register, today: dt.date) -> Iterator[Finding]:
     for record in register.records:
         doc = record.doc
-        if doc.status == Status.retired or doc.next_review is None:
-            continue
-        if doc.next_review < today:
+        if doc.review_overdue(today):
+            assert doc.next_review is not None
             src = record.source
             days = (today - doc.next_review).days
             yield warning(
@@ -222,20 +222,16 @@ def check_cross_references(register: Register, today: dt.date) -> Iterator[Findi
 
 
 def check_changed_since_approval(register: Register, today: dt.date) -> Iterator[Finding]:
-    for record in register.records:
-        doc = record.doc
-        if doc.status != Status.approved or doc.approved_on is None:
-            continue
-        change = register.history.changed_since_approval(record.source.rel, doc.approved_on)
-        if change is not None:
-            src = record.source
-            yield warning(
-                src.display,
-                src.line_of("approved_on"),
-                "AIMS025",
-                f'changed on {change.date.date().isoformat()} ({change.short} "{change.message}") '
-                f"after its approval on {doc.approved_on.isoformat()}: approve it again",
-            )
+    for record, change in changed_since_approval(register):
+        src, approved_on = record.source, record.doc.approved_on
+        assert approved_on is not None
+        yield warning(
+            src.display,
+            src.line_of("approved_on"),
+            "AIMS025",
+            f'changed on {change.date.date().isoformat()} ({change.short} "{change.message}") '
+            f"after its approval on {approved_on.isoformat()}: approve it again",
+        )
 
 
 RULES: tuple[Rule, ...] = (

@@ -236,6 +236,10 @@ class Document(BaseModel):
     )
     tags: TextList = Field(default_factory=list)
 
+    def review_overdue(self, today: dt.date) -> bool:
+        """Past its next review date, and not retired."""
+        return self.status != Status.retired and self.next_review is not None and self.next_review < today
+
     @model_validator(mode="after")
     def _derive_next_review(self) -> Document:
         if self.next_review is None and self.review_every and self.approved_on:

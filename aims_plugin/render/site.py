@@ -428,8 +428,7 @@ class SitePlan:
     # -- per-record data for the templates -----------------------------------
 
     def _overdue(self, record: Record) -> bool:
-        doc = record.doc
-        return doc.next_review is not None and doc.next_review < self.today and doc.status != "retired"
+        return record.doc.review_overdue(self.today)
 
     def facts(self, record: Record, src: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
         return document_facts(record, self.catalog.requirements, lambda key: self.href(key, src), self.label)

@@ -66,6 +66,18 @@ class Readiness:
         return Fraction(len(self.subclauses_covered), self.subclauses_total)
 
 
+def changed_since_approval(register: Register) -> list[tuple[Record, Revision]]:
+    """Approved documents whose file changed after their approval, with the newest such commit."""
+    changed = []
+    for record in register.records:
+        doc = record.doc
+        if doc.status == Status.approved and doc.approved_on is not None:
+            revision = register.history.changed_since_approval(record.source.rel, doc.approved_on)
+            if revision is not None:
+                changed.append((record, revision))
+    return changed
+
+
 def readiness(register: Register, today: dt.date, links: Links | None = None) -> Readiness:
     links = links or Links(register)
     soa = statement_of_applicability(register, today, links)
@@ -76,14 +88,8 @@ def readiness(register: Register, today: dt.date, links: Links | None = None) ->
     covered = {row.subclause: list(row.documents) for row in clauses if row.covered}
 
     live = [r for r in register.records if r.doc.status != Status.retired]
-    overdue = [r for r in live if r.doc.next_review is not None and r.doc.next_review < today]
-    changed = []
-    for record in register.records:
-        doc = record.doc
-        if doc.status == Status.approved and doc.approved_on is not None:
-            revision = register.history.changed_since_approval(record.source.rel, doc.approved_on)
-            if revision is not None:
-                changed.append((record, revision))
+    overdue = [r for r in live if r.doc.review_overdue(today)]
+    changed = changed_since_approval(register)
     return Readiness(
         soa=soa,
         controls_total=len(soa),
