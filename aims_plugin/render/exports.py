@@ -11,6 +11,7 @@ from typing import Any
 
 from ..load import Record, Register
 from ..model import Kind
+from ..reports.soa import SoaRow
 
 
 def _plain(value: Any) -> Any:
@@ -95,3 +96,65 @@ def register_csv(register: Register) -> str:
             ]
         )
     return out.getvalue()
+
+
+# -- the Statement of Applicability beside its page --------------------------------
+
+SOA_COLUMNS = (
+    "control",
+    "title",
+    "group",
+    "applicable",
+    "justification",
+    "inclusion_basis",
+    "implementation",
+    "evidenced",
+    "owner",
+    "policies",
+    "risks",
+    "evidence",
+)
+
+
+def _soa_record(row: SoaRow) -> dict[str, Any]:
+    return {
+        "control": row.control,
+        "title": row.title,
+        "group": row.group,
+        "applicable": row.applicable,
+        "justification": row.justification,
+        "inclusion_basis": [b.value for b in row.inclusion_basis],
+        "implementation": row.implementation.value if row.implementation else None,
+        "evidenced": row.evidenced,
+        "owner": row.owner,
+        "policies": [r.id for r in row.policies],
+        "risks": [r.id for r in row.risks],
+        "evidence": [r.id for r in row.evidence],
+    }
+
+
+def soa_csv(rows: list[SoaRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SOA_COLUMNS)
+    for row in rows:
+        record = _soa_record(row)
+        writer.writerow(
+            [
+                "; ".join(v)
+                if isinstance(v, list)
+                else ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
+                for v in (record[c] for c in SOA_COLUMNS)
+            ]
+        )
+    return out.getvalue()
+
+
+def soa_json(rows: list[SoaRow], organisation: str, scope: str, audience: str) -> str:
+    data = {
+        "organisation": organisation,
+        "scope": scope,
+        "audience": audience,
+        "controls": [_soa_record(row) for row in rows],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -8,12 +8,9 @@ register pages, so an AIMS of thousands of records stays a few hundred pages.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import html
-import io
-import json
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,8 +26,8 @@ from ..reports.frameworks import framework_coverage
 from ..reports.links import Links
 from ..reports.readiness import readiness
 from ..reports.registers import evidence_index, heat_map, inventory, risk_register
-from ..reports.soa import SoaRow
 from . import charts, demote_headings, link_helpers, md_escape, render, yaml_title
+from .exports import soa_csv, soa_json
 
 #: Kinds whose records get a page each, and the folder of those pages.
 PAGE_FOLDERS: dict[Kind, str] = {
@@ -295,7 +292,9 @@ class SitePlan:
             render("soa.html", rows=self.soa, r=r, **self._ctx(SOA)),
         )
         yield Output(SOA.replace(".md", ".csv"), content=soa_csv(self.soa))
-        yield Output(SOA.replace(".md", ".json"), content=soa_json(self.soa, self.options))
+        opts = self.options
+        json_text = soa_json(self.soa, opts.organisation, opts.scope, opts.audience)
+        yield Output(SOA.replace(".md", ".json"), content=json_text)
         yield self._page(
             COVERAGE,
             "Coverage",
@@ -548,65 +547,3 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(getattr(value, "value", value)).replace("_", " ") if hasattr(value, "value") else str(value)
-
-
-# -- downloads -----------------------------------------------------------------
-
-SOA_COLUMNS = (
-    "control",
-    "title",
-    "group",
-    "applicable",
-    "justification",
-    "inclusion_basis",
-    "implementation",
-    "evidenced",
-    "owner",
-    "policies",
-    "risks",
-    "evidence",
-)
-
-
-def _soa_record(row: SoaRow) -> dict[str, Any]:
-    return {
-        "control": row.control,
-        "title": row.title,
-        "group": row.group,
-        "applicable": row.applicable,
-        "justification": row.justification,
-        "inclusion_basis": [b.value for b in row.inclusion_basis],
-        "implementation": row.implementation.value if row.implementation else None,
-        "evidenced": row.evidenced,
-        "owner": row.owner,
-        "policies": [r.id for r in row.policies],
-        "risks": [r.id for r in row.risks],
-        "evidence": [r.id for r in row.evidence],
-    }
-
-
-def soa_csv(rows: list[SoaRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SOA_COLUMNS)
-    for row in rows:
-        record = _soa_record(row)
-        writer.writerow(
-            [
-                "; ".join(v)
-                if isinstance(v, list)
-                else ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
-                for v in (record[c] for c in SOA_COLUMNS)
-            ]
-        )
-    return out.getvalue()
-
-
-def soa_json(rows: list[SoaRow], options: SiteOptions) -> str:
-    data = {
-        "organisation": options.organisation,
-        "scope": options.scope,
-        "audience": options.audience,
-        "controls": [_soa_record(row) for row in rows],
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
