@@ -8,6 +8,7 @@ records, so nothing downstream touches the disk again.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import hashlib
@@ -55,10 +56,24 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 _RESOLVER = yaml.resolver.Resolver()
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+_DATE_TAG = "tag:yaml.org,2002:timestamp"
+
+
 def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    """`construct_object(deep=True)` with a fast path for text and lists."""
+    """`construct_object(deep=True)` with fast paths for text, plain integers, dates and lists."""
     if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR_TAG else loader.construct_object(node)
+        tag, value = node.tag, node.value
+        if tag == _STR_TAG:
+            return value
+        if tag == _INT_TAG and value.isdigit() and (value == "0" or value[0] != "0"):
+            return int(value)  # 0-prefixed (octal) and signed forms go the long way
+        if tag == _DATE_TAG and len(value) == 10:
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass  # the constructor gives YAML's own error
+        return loader.construct_object(node)
     if isinstance(node, yaml.SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
         return [_construct(loader, child) for child in node.value]
     return loader.construct_object(node, deep=True)
@@ -422,7 +437,8 @@ def _parse_yaml(
                 f"front matter expands to more than {MAX_NODES} values or {MAX_DEPTH} levels (YAML aliases?)",
             )
         try:
-            loader.flatten_mapping(node)  # resolve `<<` merge keys first
+            if "<<" in fm_text:
+                loader.flatten_mapping(node)  # resolve `<<` merge keys first
         except yaml.YAMLError as exc:
             raise _Refused(
                 node.start_mark.line + _OFFSET, "AIMS003", f"front matter is not valid YAML: {exc}"
