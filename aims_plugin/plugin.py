@@ -142,7 +142,11 @@ class AimsPlugin(BasePlugin[AimsConfig]):
                 self.content, since, None, display_root=self.root, audience=Audience(self.config.audience)
             )
         except SnapshotError as exc:
-            log.info(f"changes since {since}: {exc}")
+            history = self.register.history if self.register else None
+            if history is not None and history.available and not history.shallow:
+                log.warning(f"aims: changes_since: {exc}")  # a full repository: the setting itself is wrong
+            else:
+                log.info(f"changes since {since}: {exc}")  # no git, or a shallow clone: say so, still build
             return f"The change report is not available: {exc}."
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -39,4 +39,5 @@ def change_report(
             until=f"{until} ({until_commit[:10]})" if until else "the working tree",
             since_date=since_date,
             until_date=until_date,
+            existing=set(after.by_id),
         )

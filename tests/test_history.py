@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,36 @@ def test_status_lists_changed_documents_and_stale_risks(repo):
     assert "Changed since approval (1)" in result.output
     assert "POL-1 (approved 2026-01-10, changed 2026-03-01" in result.output
     assert "Risks past their review date (1)" in result.output and "RSK-1 (due 2026-06-01)" in result.output
+
+
+def test_document_hidden_from_the_audience_is_not_reported_removed(repo):
+    from aims_plugin.model import Audience
+    from aims_plugin.timeline import change_report
+
+    write(
+        repo,
+        "content/risks/RSK-1.md",
+        front(id="RSK-1", title="Now secret", likelihood=3, impact=4, classification="confidential"),
+    )
+    git(repo, "commit", "-q", "-am", "Classify RSK-1", date="2026-05-01T09:00:00+00:00")
+    report = change_report(repo / "content", "stage2", None, audience=Audience.internal)
+    shown = [r.id for kinds in report.kinds for r in (*kinds.added, *kinds.changed, *kinds.removed)]
+    assert "RSK-1" not in shown
+    full = change_report(repo / "content", "stage2", None, audience=Audience.auditor)
+    assert "RSK-1" in [r.id for k in full.kinds for r in k.changed]
+
+
+def test_unknown_changes_since_in_a_full_repository_is_a_warning(repo, tmp_path):
+    (repo / "docs").mkdir()
+    (repo / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    (repo / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - aims:\n      changes_since: no-such-tag\n", encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "s")],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert "changes_since: 'no-such-tag' is neither a git revision nor a date" in proc.stderr

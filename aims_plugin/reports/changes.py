@@ -79,8 +79,21 @@ def _scores(doc: Risk) -> tuple[int, int | None]:
 
 
 def compare(
-    before: Register, after: Register, *, since: str, until: str, since_date: dt.date, until_date: dt.date
+    before: Register,
+    after: Register,
+    *,
+    since: str,
+    until: str,
+    since_date: dt.date,
+    until_date: dt.date,
+    existing: set[str] | None = None,
 ) -> ChangeReport:
+    """The changes from `before` to `after` (both already filtered for the audience).
+
+    `existing`: every ID in the later version, hidden ones included, so that a
+    document moved out of the audience's sight is not reported as removed.
+    """
+    existing = set(after.by_id) if existing is None else existing
     report = ChangeReport(since=since, until=until)
     for kind in Kind:
         old = {r.id: r for r in before.of_kind(kind)}
@@ -94,7 +107,7 @@ def compare(
                 retired=tuple(
                     r for r in both if r.doc.status == Status.retired and old[r.id].doc.status != Status.retired
                 ),
-                removed=tuple(old[i] for i in old if i not in new),
+                removed=tuple(old[i] for i in old if i not in existing),
                 reapproved=tuple(
                     r for r in both if r.doc.approved_on is not None and r.doc.approved_on != old[r.id].doc.approved_on
                 ),
