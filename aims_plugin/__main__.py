@@ -1,3 +1,3 @@
-from .cli import main
+from .hosts.cli import main
 
 main()

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from aims_plugin.checks import run_checks
-from aims_plugin.load import load
+from aims_plugin.files.load import load
 
 from .synth import generate
 from .timing import best_of

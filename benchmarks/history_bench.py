@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from aims_plugin.history import read_history
+from aims_plugin.files.history import read_history
 
 from .synth import generate
 from .timing import best_of

@@ -109,8 +109,8 @@ def ours_step(root: str, out: str, html_out: str, today: str) -> dict[str, Any]:
     import weasyprint
     from weasyprint.document import Document
 
-    import aims_plugin.cli as cli
-    import aims_plugin.pdf as pdf
+    import aims_plugin.hosts.cli as cli
+    import aims_plugin.outputs.pack as pdf
 
     phases: dict[str, float] = {}
     seen: dict[str, Any] = {}

@@ -40,10 +40,10 @@ from typing import Any
 import yaml
 
 from aims_plugin.checks import run_checks
-from aims_plugin.load import load
+from aims_plugin.files.load import load
 from aims_plugin.model import Audience
-from aims_plugin.plugin import CSS_URI, AimsPlugin
-from aims_plugin.render.site import NavItem, Output, SiteOptions, SitePlan
+from aims_plugin.hosts.mkdocs_plugin import CSS_URI, AimsPlugin
+from aims_plugin.outputs.site.plan import NavItem, Output, SiteOptions, SitePlan
 
 from .synth import generate
 

@@ -8,7 +8,7 @@ import sys
 
 from click.testing import CliRunner
 
-from aims_plugin.cli import main
+from aims_plugin.hosts.cli import main
 
 from .conftest import complete_files, front
 

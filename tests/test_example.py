@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from aims_plugin.cli import main
+from aims_plugin.hosts.cli import main
 
 from .test_site import broken_links
 

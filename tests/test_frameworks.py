@@ -7,7 +7,7 @@ from collections import Counter
 from click.testing import CliRunner
 
 from aims_plugin.catalog import STRENGTHS, load_catalog, load_crosswalk
-from aims_plugin.cli import main
+from aims_plugin.hosts.cli import main
 from aims_plugin.reports.frameworks import leaves
 
 from .conftest import complete_files, front, site_config

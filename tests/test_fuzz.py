@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aims_plugin.checks import run_checks
-from aims_plugin.load import load
+from aims_plugin.files.load import load
 from aims_plugin.model import FOLDER_KINDS, MODELS, Kind
 
 KEYS = sorted({key for model in MODELS.values() for key in model.model_fields} | {"name", "bogus"})

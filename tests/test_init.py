@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from aims_plugin.catalog import load_catalog
-from aims_plugin.cli import main
+from aims_plugin.hosts.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from aims_plugin.catalog import load_catalog
-from aims_plugin.cli import main
+from aims_plugin.hosts.cli import main
 
 from .conftest import complete_files, front
 

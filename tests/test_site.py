@@ -294,7 +294,7 @@ def test_not_started_work_is_not_a_warning(tree):
 def test_serve_watches_the_content_folder(tree):
     from mkdocs.config import load_config
 
-    from aims_plugin.plugin import AimsPlugin
+    from aims_plugin.hosts.mkdocs_plugin import AimsPlugin
 
     root = tree(complete_files())
     build_site(root)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..load import Record, Register
 from ..model import Evidence, Kind, Risk, Status
+from ..register.records import Record, Register
 from .soa import statement_of_applicability
 
 

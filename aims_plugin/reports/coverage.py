@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..load import Record, Register
 from ..model import Clause, Implementation, Kind
+from ..register.records import Record, Register
 from .soa import SoaRow
 
 

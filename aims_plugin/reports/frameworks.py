@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import Catalog, Mapping, Requirement, load_crosswalk
-from ..load import Record, Register
 from ..model import Implementation
-from .links import Links
+from ..register.links import Links
+from ..register.records import Record, Register
 from .soa import SoaRow
 
 

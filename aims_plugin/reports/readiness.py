@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..history import Revision
-from ..load import Record, Register
+from ..files.history import Revision
 from ..model import Implementation, Kind, Status
+from ..register.links import Links
+from ..register.records import Record, Register
 from .coverage import clause_coverage
-from .links import Links
 from .soa import SoaRow, evidence_is_current, statement_of_applicability
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..load import Record, Register
 from ..model import Control, Evidence, Implementation, InclusionBasis, Kind, Status
-from .links import Links
+from ..register.links import Links
+from ..register.records import Record, Register
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..history import History
+from ...files.history import History
 from ..writefile import write_atomically
-from .pack import Pack
+from .compose import Pack
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .findings import CODES, GAP_CODES
-from .model import FOLDER_KINDS, MODELS, Document, Kind, ref_fields
+from ..model import FOLDER_KINDS, MODELS, Document, Kind, ref_fields
+from ..register.findings import CODES, GAP_CODES
 
 
 def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
@@ -64,7 +64,7 @@ def content_reference() -> str:
             notes = prop.get("description", "")
             if name in refs:
                 ref = refs[name]
-                target = ", ".join(k.value for k in ref.kinds) if ref.kinds else f"catalogue {ref.catalog} ID"
+                target = ", ".join(ref.kinds) if ref.kinds else f"catalogue {ref.catalog} ID"
                 notes = (notes + " " if notes else "") + f"Names: {target}."
             if prop.get("default") not in (None, []):
                 notes = (notes + " " if notes else "") + f"Default `{prop['default']}`."

@@ -67,7 +67,7 @@ def read_project(root: Path) -> Project:
             raise ProjectError(f"{config_path}: expected a mapping of settings")
         project.options = plugin_options(config.get("plugins"))
         project.site_name = str(config.get("site_name") or "")
-    from .catalog import available_frameworks
+    from ..catalog import available_frameworks
 
     unknown = [name for name in project.frameworks if name not in available_frameworks()]
     if unknown:

@@ -15,18 +15,19 @@ from typing import Any
 import markdown
 from markupsafe import Markup
 
-from ..crossref import expand_refs
-from ..history import History
-from ..load import Record, Register
-from ..model import Audience, Kind
-from ..render import charts, demote_headings, environment, link_helpers, md_escape, render
-from ..render.site import KIND_TITLES, SitePlan, document_facts, referenced_by
-from ..reports.changes import ChangeReport
-from ..reports.coverage import clause_coverage, control_coverage
-from ..reports.frameworks import framework_coverage
-from ..reports.links import Links
-from ..reports.readiness import readiness
-from ..reports.registers import evidence_index, heat_map, inventory, risk_register
+from ...files.history import History
+from ...model import Audience, Kind
+from ...model.crossref import expand_refs
+from ...present import charts
+from ...present.templates import demote_headings, environment, link_helpers, md_escape, render
+from ...register.links import Links
+from ...register.records import Record, Register
+from ...reports.changes import ChangeReport
+from ...reports.coverage import clause_coverage, control_coverage
+from ...reports.frameworks import framework_coverage
+from ...reports.readiness import readiness
+from ...reports.registers import evidence_index, heat_map, inventory, risk_register
+from ..site.plan import KIND_TITLES, SitePlan, document_facts, referenced_by
 
 #: The order of the document sections, after the registers of clause 6.1.3.
 DOCUMENT_SECTIONS: tuple[tuple[Kind, str], ...] = (

@@ -9,17 +9,18 @@ from pathlib import Path
 
 import click
 
-from .catalog import DEFAULT_FRAMEWORK, available_frameworks
-from .checks import run_checks
-from .findings import ExitCode, Severity
-from .history import SnapshotError
-from .load import Register, load
-from .model import KIND_TITLES, Audience, Implementation, Status, front_matter_schema
+from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
+from ..checks import run_checks
+from ..files.history import SnapshotError
+from ..files.load import load
+from ..model import KIND_TITLES, Audience, Implementation, Status, front_matter_schema
+from ..register.findings import ExitCode, Severity
+from ..register.links import Links
+from ..register.records import Register
+from ..reports.frameworks import framework_coverage
+from ..reports.readiness import readiness
+from ..reports.soa import statement_of_applicability
 from .project import Project, ProjectError, read_project
-from .reports.frameworks import framework_coverage
-from .reports.links import Links
-from .reports.readiness import readiness
-from .reports.soa import statement_of_applicability
 
 ROOT = click.argument("root", default=".", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
@@ -105,7 +106,7 @@ def _summary(records: int, errors: int, warnings: int) -> str:
 def schema(fmt: str) -> None:
     """Print the JSON Schema of the front matter (for editors), or the content reference in Markdown."""
     if fmt == "markdown":
-        from .docgen import content_reference
+        from ..outputs.docgen import content_reference
 
         click.echo(content_reference(), nl=False)
     else:
@@ -216,7 +217,7 @@ def pdf(
     today: dt.datetime | None,
 ) -> None:
     """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
-    from .pdf import make_pack, pack_settings  # WeasyPrint and the templates only when asked for
+    from ..outputs.pack import make_pack, pack_settings  # WeasyPrint and the templates only when asked for
 
     project = _project(root)
     register = load(project.content_dir, display_root=_display_root(project.root), frameworks=project.frameworks)
@@ -253,7 +254,7 @@ def pdf(
 @click.option("--until", default=None, help="End point (default: the working tree).")
 def changes(root: Path, since: str, until: str | None) -> None:
     """List what changed in the AIMS between two points in time (for surveillance audits)."""
-    from .timeline import change_report
+    from ..files.timeline import change_report
 
     project = _project(root)
     try:
@@ -311,8 +312,8 @@ def changes(root: Path, since: str, until: str | None) -> None:
 )
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the whole register with its history, stable and sorted, as JSON or CSV."""
-    from .render.exports import register_csv, register_json
-    from .writefile import write_atomically
+    from ..outputs.exports import register_csv, register_json
+    from ..outputs.writefile import write_atomically
 
     register = _load(root)
     text = register_json(register) if fmt == "json" else register_csv(register)

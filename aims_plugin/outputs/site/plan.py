@@ -17,17 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..crossref import expand_refs
-from ..load import Record, Register
-from ..model import KIND_TITLES, Clause, Control, Document, Kind, Ref, ref_fields
-from ..reports.changes import ChangeReport
-from ..reports.coverage import clause_coverage, control_coverage
-from ..reports.frameworks import framework_coverage
-from ..reports.links import Links
-from ..reports.readiness import readiness
-from ..reports.registers import evidence_index, heat_map, inventory, risk_register
-from . import charts, demote_headings, link_helpers, md_escape, render, yaml_title
-from .exports import soa_csv, soa_json
+from ...model.crossref import expand_refs
+from ...register.records import Record, Register
+from ...model import KIND_TITLES, Clause, Control, Document, Kind, Ref, ref_fields
+from ...reports.changes import ChangeReport
+from ...reports.coverage import clause_coverage, control_coverage
+from ...reports.frameworks import framework_coverage
+from ...register.links import Links
+from ...reports.readiness import readiness
+from ...reports.registers import evidence_index, heat_map, inventory, risk_register
+from ...present import charts
+from ...present.templates import demote_headings, link_helpers, md_escape, render, yaml_title
+from ..exports import soa_csv, soa_json
 
 #: Kinds whose records get a page each, and the folder of those pages.
 PAGE_FOLDERS: dict[Kind, str] = {

@@ -22,16 +22,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .catalog import DEFAULT_FRAMEWORK, available_frameworks
-from .checks import run_checks
-from .findings import GAP_CODES, Finding, Severity
-from .history import SnapshotError
-from .load import Register, load
-from .model import Audience
-from .pdf import make_pack, pack_settings
-from .render.site import NavItem, SiteOptions, SitePlan
-from .reports.changes import ChangeReport
-from .timeline import change_report
+from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
+from ..checks import run_checks
+from ..files.history import SnapshotError
+from ..files.load import load
+from ..files.timeline import change_report
+from ..model import Audience
+from ..outputs.pack import make_pack, pack_settings
+from ..outputs.site.plan import NavItem, SiteOptions, SitePlan
+from ..register.findings import GAP_CODES, Finding, Severity
+from ..register.records import Register
+from ..reports.changes import ChangeReport
 
 log = get_plugin_logger(__name__)
 

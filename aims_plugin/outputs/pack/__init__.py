@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..history import NOT_READ, SnapshotError, read_history
-from ..load import Register
-from ..model import Audience
-from ..reports.changes import ChangeReport
-from ..timeline import change_report
-from .pack import PackOptions, build_pack
+from ...files.history import NOT_READ, SnapshotError, read_history
+from ...files.timeline import change_report
+from ...model import Audience
+from ...register.records import Register
+from ...reports.changes import ChangeReport
+from .compose import PackOptions, build_pack
 from .write import PdfResult, build_date, write_pdf
 
 __all__ = ["PackSettings", "PdfResult", "make_pack", "pack_settings"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from .crossref import find_refs
-from .findings import Finding, error, warning
-from .load import SAFE_ID, Record, Register
-from .model import Clause, Control, Document, Kind, Ref, Status, ref_fields
-from .reports.coverage import clause_coverage
-from .reports.readiness import changed_since_approval
+from ..model import Clause, Control, Document, Kind, Ref, Status, ref_fields
+from ..model.crossref import find_refs
+from ..register.findings import Finding, error, warning
+from ..register.records import SAFE_ID, Record, Register
+from ..reports.coverage import clause_coverage
+from ..reports.readiness import changed_since_approval
 
 Rule = Callable[[Register, dt.date], Iterator[Finding]]
 
@@ -92,10 +92,10 @@ def _reference_problem(register: Register, ref: Ref, target: str) -> tuple[str, 
     if found is None:
         if target in register.broken_ids:
             return None  # its own file already has an error
-        kinds = " or ".join(k.value for k in ref.kinds)
+        kinds = " or ".join(ref.kinds)
         return "AIMS010", f"no {kinds} has the ID '{target}'"
     if found.kind not in ref.kinds:
-        kinds = " or ".join(k.value for k in ref.kinds)
+        kinds = " or ".join(ref.kinds)
         return "AIMS011", f"'{target}' is a {found.kind.value}, not a {kinds}"
     return None
 

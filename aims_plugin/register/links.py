@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..load import Record, Register
 from ..model import ref_fields
+from .records import Record, Register
 
 
 @dataclass(frozen=True)

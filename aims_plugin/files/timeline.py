@@ -6,10 +6,10 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from ..model import Audience
+from ..reports.changes import ChangeReport, compare
 from .history import resolve_ref, snapshot
 from .load import load
-from .model import Audience
-from .reports.changes import ChangeReport, compare
 
 
 def change_report(

@@ -9,8 +9,8 @@ import json
 from enum import Enum
 from typing import Any
 
-from ..load import Record, Register
 from ..model import Kind
+from ..register.records import Record, Register
 from ..reports.soa import SoaRow
 
 

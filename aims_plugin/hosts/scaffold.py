@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from .catalog import load_catalog
-from .render import md_escape
-from .writefile import write_atomically
+from ..catalog import load_catalog
+from ..outputs.writefile import write_atomically
+from ..present.templates import md_escape
 
 MKDOCS_YML = """\
 site_name: {site_name}

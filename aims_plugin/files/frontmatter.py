@@ -1,0 +1,186 @@
+"""Front matter: split it from the body and parse it with each key's line, bounded.
+
+libyaml's node graph gives each key's and list item's line at no extra cost;
+aliases are bounded before anything is built, so a YAML bomb is a located
+error, never a hang.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@functools.lru_cache(maxsize=65536)
+def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    return _BaseLoader.resolve(_RESOLVER, yaml.ScalarNode, value, implicit)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with tag resolution of plain scalars memoised.
+
+    Front matters repeat the same keys and values thousands of times, and the
+    regex-based resolution is the parser's hottest Python code.
+    """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 128:
+            return _implicit_tag(value, tuple(implicit))
+        return super().resolve(kind, value, implicit)
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_DATE_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """`construct_object(deep=True)` with fast paths for text, plain integers, dates and lists."""
+    if isinstance(node, yaml.ScalarNode):
+        tag, value = node.tag, node.value
+        if tag == _STR_TAG:
+            return value
+        if tag == _INT_TAG and value.isdigit() and (value == "0" or value[0] != "0"):
+            return int(value)  # 0-prefixed (octal) and signed forms go the long way
+        if tag == _DATE_TAG and len(value) == 10:
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass  # the constructor gives YAML's own error
+        return loader.construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
+        return [_construct(loader, child) for child in node.value]
+    return loader.construct_object(node, deep=True)
+
+
+#: YAML nodes a front matter may expand to once aliases are followed.
+MAX_NODES = 20_000
+MAX_DEPTH = 64
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | str:
+    if not text.strip():
+        return "file is empty; a document starts with a '---' line and YAML front matter"
+    first_end = text.find("\n")
+    if text[: first_end if first_end >= 0 else len(text)].rstrip() != "---":
+        return "no front matter: the file must start with a '---' line"
+    close = _CLOSING.search(text, first_end + 1)
+    if close is None:
+        return "front matter is not closed: no second '---' line"
+    front = text[first_end + 1 : close.start()]
+    body = text[close.end() + 1 :]
+    closing_line = text.count("\n", 0, close.start()) + 1
+    return front.removesuffix("\n"), body, closing_line + 1
+
+
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+#: Front matter starts on the file's second line.
+_OFFSET = 2
+
+
+class Refused(Exception):
+    """The front matter cannot be read: where and why."""
+
+    def __init__(self, line: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.code, self.message = line, code, message
+
+
+def parse_yaml(
+    fm_text: str,
+) -> tuple[dict[str, Any], dict[str, int], dict[str, list[int]], list[tuple[str, int]]]:
+    """Parse front matter, keeping each key's line; a refusal raises `Refused`."""
+    loader = _Loader(fm_text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + _OFFSET if mark else _OFFSET
+            problem = exc.problem or exc.context or "syntax error"
+            raise Refused(line, "AIMS003", f"front matter is not valid YAML: {problem}") from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, controls)
+            line = fm_text.count("\n", 0, max(exc.position, 0)) + _OFFSET
+            raise Refused(
+                line, "AIMS003", f"front matter has a character YAML does not allow ({exc.reason})"
+            ) from None
+        except yaml.YAMLError as exc:
+            message = str(exc).splitlines()[0]
+            raise Refused(_OFFSET, "AIMS003", f"front matter is not valid YAML: {message}") from None
+        except RecursionError:
+            raise Refused(_OFFSET, "AIMS005", "front matter is nested too deeply") from None
+        if node is None:
+            raise Refused(1, "AIMS004", "front matter is empty; it needs at least 'id' and 'title'")
+        if not isinstance(node, yaml.MappingNode):
+            raise Refused(
+                node.start_mark.line + _OFFSET, "AIMS004", "front matter must be a mapping of keys to values"
+            )
+        # Without anchors there is nothing to expand; only bound the rest.
+        if ("&" in fm_text or len(fm_text) > 65536) and not _bounded(node):
+            raise Refused(
+                node.start_mark.line + _OFFSET,
+                "AIMS005",
+                f"front matter expands to more than {MAX_NODES} values or {MAX_DEPTH} levels (YAML aliases?)",
+            )
+        try:
+            if "<<" in fm_text:
+                loader.flatten_mapping(node)  # resolve `<<` merge keys first
+        except yaml.YAMLError as exc:
+            raise Refused(
+                node.start_mark.line + _OFFSET, "AIMS003", f"front matter is not valid YAML: {exc}"
+            ) from None
+        data: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        items: dict[str, list[int]] = {}
+        duplicates: list[tuple[str, int]] = []
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + _OFFSET
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise Refused(line, "AIMS004", "a front-matter key must be plain text")
+            key = key_node.value
+            if key in lines:
+                duplicates.append((key, line))
+            lines[key] = line
+            if isinstance(value_node, yaml.SequenceNode):
+                items[key] = [item.start_mark.line + _OFFSET for item in value_node.value]
+            try:
+                data[key] = _construct(loader, value_node)
+            except RecursionError:
+                raise Refused(value_node.start_mark.line + _OFFSET, "AIMS005", f"{key}: nested too deeply") from None
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                problem = getattr(exc, "problem", None) or str(exc)
+                raise Refused(
+                    value_node.start_mark.line + _OFFSET, "AIMS003", f"{key}: YAML cannot read this value: {problem}"
+                ) from None
+        return data, lines, items, duplicates
+    finally:
+        loader.dispose()
+
+
+def _bounded(root: yaml.Node) -> bool:
+    """True when the node graph, aliases followed, stays small and shallow."""
+    budget = MAX_NODES
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        budget -= 1
+        if budget < 0 or depth > MAX_DEPTH:
+            return False
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+    return True

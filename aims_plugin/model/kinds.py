@@ -1,0 +1,179 @@
+"""One model class per document kind: the fields a kind adds to `Document`.
+
+A model says what its front matter may hold; where its files live and how it
+is shown is the kind's spec in `registry`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from .fields import (
+    AuditType,
+    Date,
+    Document,
+    EuAiActCategory,
+    Id,
+    IdList,
+    Implementation,
+    IncidentSeverity,
+    InclusionBasis,
+    Lifecycle,
+    NonconformityGrade,
+    Ref,
+    RiskTier,
+    Score,
+    Text,
+    TextList,
+    Treatment,
+    text_list,
+)
+
+
+class Policy(Document):
+    """A policy (AI policy, data policy, ...)."""
+
+
+class Procedure(Document):
+    """A procedure or process description."""
+
+
+def default_id(data: Any, key: str) -> Any:
+    """`id` defaults to the catalogue ID a write-up is about."""
+    if isinstance(data, dict) and "id" not in data and data.get(key) is not None:
+        return {**data, "id": data[key]}
+    return data
+
+
+class Control(Document):
+    """One Annex A control: its SoA row and its write-up."""
+
+    id: Id = Field(description="Defaults to the control ID.")
+    title: Text | None = None
+    control: Annotated[Id, Ref(catalog="control")]
+    applicable: bool = Field(strict=True)
+    justification: Text | None = None
+    inclusion_basis: Annotated[list[InclusionBasis], BeforeValidator(text_list)] = Field(default_factory=list)
+    implementation: Implementation = Implementation.not_started
+    reviewer: Text | None = None
+    approver: Text | None = None
+    due: Date | None = None
+    policies: Annotated[IdList, Ref(kinds=("policy", "procedure"))] = Field(default_factory=list)
+    evidence: Annotated[IdList, Ref(kinds=("evidence",))] = Field(default_factory=list)
+    risks: Annotated[IdList, Ref(kinds=("risk",))] = Field(default_factory=list)
+    auditor_feedback: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_control(cls, data: Any) -> Any:
+        return default_id(data, "control")
+
+
+class Clause(Document):
+    """One management-system subclause write-up."""
+
+    id: Id = Field(description="Defaults to the clause ID.")
+    title: Text | None = None
+    clause: Annotated[Id, Ref(catalog="subclause")]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_clause(cls, data: Any) -> Any:
+        return default_id(data, "clause")
+
+
+class Risk(Document):
+    """One AI risk with its assessment and treatment."""
+
+    system: Annotated[Id | None, Ref(kinds=("system",))] = None
+    source: Text | None = Field(None, description="Risk source (ISO/IEC 42001 Annex C vocabulary).")
+    likelihood: Score
+    impact: Score
+    residual_likelihood: Score | None = None
+    residual_impact: Score | None = None
+    treatment: Treatment | None = None
+    controls: Annotated[IdList, Ref(catalog="control")] = Field(default_factory=list)
+
+
+class System(Document):
+    """One AI system in the inventory."""
+
+    purpose: Text | None = None
+    lifecycle: Lifecycle | None = None
+    risk_tier: RiskTier | None = None
+    eu_ai_act_category: EuAiActCategory | None = None
+    provider: Text | None = None
+    data_sources: TextList = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title_from_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "title" not in data and "name" in data:
+            data = {**data, "title": data["name"]}
+        return data
+
+
+class ImpactAssessment(Document):
+    """An AI system impact assessment."""
+
+    system: Annotated[Id, Ref(kinds=("system",))]
+    assessed_on: Date | None = None
+    assessor: Text | None = None
+    affected_groups: TextList = Field(default_factory=list)
+    outcome: Text | None = None
+
+
+class Evidence(Document):
+    """One evidence record; may point to a file beside it."""
+
+    file: Text | None = Field(None, description="Path relative to the record, inside the content folder.")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    collected_on: Date | None = None
+    collected_by: Text | None = None
+    controls: Annotated[IdList, Ref(catalog="control")] = Field(default_factory=list)
+    expires: Date | None = None
+
+
+class Incident(Document):
+    """An AI incident record."""
+
+    system: Annotated[Id | None, Ref(kinds=("system",))] = None
+    occurred_on: Date | None = None
+    detected_on: Date | None = None
+    resolved_on: Date | None = None
+    severity: IncidentSeverity | None = None
+    reported_to: TextList = Field(default_factory=list)
+    nonconformities: Annotated[IdList, Ref(kinds=("nonconformity",))] = Field(default_factory=list)
+
+
+class Audit(Document):
+    """An internal or external audit record."""
+
+    audit_type: AuditType = AuditType.internal
+    performed_on: Date | None = None
+    auditor: Text | None = None
+    scope: Text | None = None
+    nonconformities: Annotated[IdList, Ref(kinds=("nonconformity",))] = Field(default_factory=list)
+
+
+class ManagementReview(Document):
+    """A management review record."""
+
+    held_on: Date | None = None
+    chair: Text | None = None
+    attendees: TextList = Field(default_factory=list)
+    actions: TextList = Field(default_factory=list)
+
+
+class Nonconformity(Document):
+    """A nonconformity and its corrective action."""
+
+    raised_on: Date | None = None
+    source: Annotated[Id | None, Ref(kinds=("audit", "incident", "management_review"))] = None
+    grade: NonconformityGrade | None = None
+    root_cause: Text | None = None
+    corrective_action: Text | None = None
+    due: Date | None = None
+    closed_on: Date | None = None

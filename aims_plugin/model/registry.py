@@ -1,0 +1,211 @@
+"""One spec per document kind: every table that lists kinds is derived from here.
+
+A kind's folder, titles, model, whether its records get pages of their own or
+entries on a register page, its place in the site's navigation and in the
+pack, its field labels and its export columns live in its `KindSpec` row.
+Adding a kind is one model class in `kinds` and one row in `SPECS`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+from . import kinds as k
+from .fields import Document, Ref
+
+
+@dataclass(frozen=True)
+class View:
+    """A generated register view of a kind's records: a table shown before the records.
+
+    `template` renders it on the site and in the pack; `rows` names the report
+    (an attribute of `reports.bundle.Reports`) it shows; `page` is its own site
+    page, or None when the view heads the kind's register pages.
+    """
+
+    template: str
+    title: str
+    rows: str
+    page: str | None = None
+    #: Place among the generated views in the site's navigation.
+    nav: int = 0
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    model: type[Document]
+    #: Folder under the content directory, and folder of the kind's site pages.
+    folder: str
+    #: Heading of the kind's list, in navigation and pack ("Policies").
+    title: str
+    #: `page`: a site page per record; `register`: anchored entries on paginated register pages.
+    layout: Literal["page", "register"] = "page"
+    #: Site folder of the register pages (layout `register`).
+    register_folder: str | None = None
+    #: The field naming the catalogue entry a record writes up (its page is named after it).
+    topic: str | None = None
+    #: Catalogue entries of this type have a page each, written up or not.
+    catalog_type: Literal["control", "subclause"] | None = None
+    #: Pack anchor of a catalogue entry with no write-up ("{id}" is the entry's ID).
+    catalog_anchor: str | None = None
+    #: An overview page (`<folder>/index.md`) listing the records.
+    index: bool = True
+    view: View | None = None
+    #: Place in the navigation's list of document kinds.
+    nav: int = 0
+    #: Place among the pack's sections, and the section's anchor.
+    pack: int = 0
+    pack_anchor: str = ""
+    #: Pack contents list each record of the kind under its section.
+    pack_contents: bool = False
+    #: Keys accepted besides the model's fields (aliases its validators handle).
+    extra_keys: frozenset[str] = frozenset()
+    #: Labels of fields for which "first word capitalised" is wrong.
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def section_title(self) -> str:
+        return self.view.title if self.view else self.title
+
+    @functools.cached_property
+    def own_fields(self) -> tuple[str, ...]:
+        """The fields this kind adds to the common ones, in model order (the export columns)."""
+        return tuple(name for name in self.model.model_fields if name not in Document.model_fields)
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name) or name.replace("_", " ").capitalize()
+
+
+SPECS: tuple[KindSpec, ...] = (
+    KindSpec("policy", k.Policy, "policies", "Policies", nav=1, pack=1, pack_anchor="policies", pack_contents=True),
+    KindSpec(
+        "procedure", k.Procedure, "procedures", "Procedures", nav=2, pack=2, pack_anchor="procedures", pack_contents=True
+    ),
+    KindSpec(
+        "control",
+        k.Control,
+        "controls",
+        "Annex A controls",
+        topic="control",
+        catalog_type="control",
+        catalog_anchor="soa-{id}",
+        index=False,
+        nav=3,
+        pack=4,
+        pack_anchor="controls",
+        pack_contents=True,
+    ),
+    KindSpec(
+        "clause",
+        k.Clause,
+        "clauses",
+        "Clauses",
+        topic="clause",
+        catalog_type="subclause",
+        catalog_anchor="clause-{id}",
+        index=False,
+        nav=4,
+        pack=3,
+        pack_anchor="clauses",
+        pack_contents=True,
+    ),
+    KindSpec(
+        "risk",
+        k.Risk,
+        "risks",
+        "Risk register",
+        layout="register",
+        register_folder="risk-register",
+        view=View("risks.html", "Risk register", rows="risks", nav=1),
+        pack=5,
+        pack_anchor="risks",
+    ),
+    KindSpec(
+        "system",
+        k.System,
+        "systems",
+        "AI systems",
+        index=False,
+        view=View("inventory.html", "AI system inventory", rows="systems", page="ai-systems.md", nav=3),
+        nav=5,
+        pack=6,
+        pack_anchor="systems",
+        extra_keys=frozenset({"name"}),
+        labels={"eu_ai_act_category": "EU AI Act category"},
+    ),
+    KindSpec("impact_assessment", k.ImpactAssessment, "assessments", "Impact assessments", nav=6, pack=7,
+             pack_anchor="assessments"),
+    KindSpec(
+        "evidence",
+        k.Evidence,
+        "evidence",
+        "Evidence index",
+        layout="register",
+        register_folder="evidence-index",
+        view=View("evidence.html", "Evidence index", rows="evidence", nav=2),
+        pack=12,
+        pack_anchor="evidence",
+        labels={"url": "URL"},
+    ),
+    KindSpec("incident", k.Incident, "incidents", "Incidents", nav=9, pack=11, pack_anchor="incidents"),
+    KindSpec("audit", k.Audit, "audits", "Audits", nav=7, pack=8, pack_anchor="audits"),
+    KindSpec(
+        "management_review", k.ManagementReview, "reviews", "Management reviews", nav=8, pack=9, pack_anchor="reviews"
+    ),
+    KindSpec("nonconformity", k.Nonconformity, "nonconformities", "Nonconformities", nav=10, pack=10,
+             pack_anchor="nonconformities"),
+)
+
+#: The kinds, in spec order (the order records are listed in).
+Kind = StrEnum("Kind", [(spec.name, spec.name) for spec in SPECS])  # type: ignore[misc]
+
+_BY_NAME: dict[str, KindSpec] = {spec.name: spec for spec in SPECS}
+
+
+def spec_of(kind: str) -> KindSpec:
+    return _BY_NAME[kind]
+
+
+#: The folder under the content directory that gives a file its default kind.
+FOLDER_KINDS: dict[str, Kind] = {spec.folder: Kind(spec.name) for spec in SPECS}
+#: How each kind is named in headings and navigation.
+KIND_TITLES: dict[Kind, str] = {Kind(spec.name): spec.title for spec in SPECS}
+MODELS: dict[Kind, type[Document]] = {Kind(spec.name): spec.model for spec in SPECS}
+
+
+def accepted_keys(kind: str) -> frozenset[str]:
+    spec = _BY_NAME[kind]
+    return frozenset(spec.model.model_fields) | spec.extra_keys
+
+
+@functools.cache
+def ref_fields(model: type[Document]) -> dict[str, Ref]:
+    """The reference fields of a model and what they may name."""
+    found = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, Ref):
+                found[name] = meta
+    return found
+
+
+def front_matter_schema() -> dict[str, Any]:
+    """JSON Schema of the front matter: one of the kinds' models."""
+    defs: dict[str, Any] = {}
+    variants = []
+    for spec in SPECS:
+        schema = spec.model.model_json_schema(ref_template="#/$defs/{model}")
+        defs.update(schema.pop("$defs", {}))
+        defs[spec.model.__name__] = schema
+        variants.append({"$ref": f"#/$defs/{spec.model.__name__}"})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "AIMS as code front matter (content contract v1)",
+        "anyOf": variants,
+        "$defs": defs,
+    }

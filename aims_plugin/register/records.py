@@ -1,0 +1,151 @@
+"""The register: every record of one AIMS, where each came from, indexed by ID and kind,
+and the view of it that one audience may see.
+
+Later stages (checks, reports, outputs) read only this; none of them reads a file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import Catalog
+from ..files.history import History
+from ..model import Audience, Document, Kind
+from .findings import Finding
+
+#: IDs become file names and URL parts: letters, digits, dot, dash, underscore.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An evidence file, resolved and checked by the loader.
+
+    The hash is read on first use, once: `aims check` only needs to know the
+    file is there, while the site and the pack need its SHA-256.
+    """
+
+    path: Path
+    rel: str  # posix path relative to the content folder
+    size: int
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+
+@dataclass
+class Source:
+    """Where a record came from, to the line."""
+
+    path: Path
+    display: str  # the path shown in findings (relative to the project root)
+    rel: str  # posix path relative to the content folder
+    lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, list[int]] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    sha256: str = ""  # of the file's bytes, for the pack's manifest
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        if index is not None:
+            items = self.item_lines.get(key, [])
+            if index < len(items):
+                return items[index]
+        return self.lines.get(key, 1)
+
+
+@dataclass
+class Record:
+    doc: Document
+    source: Source
+    attachment: Attachment | None = None
+    attachment_problem: Finding | None = None
+
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+    @property
+    def kind(self) -> Kind:
+        assert self.doc.kind is not None
+        return _KINDS[self.doc.kind]
+
+    @property
+    def topic(self) -> str:
+        """The key of its page and anchors: the control or clause it writes up, else its ID."""
+        return getattr(self.doc, "control", None) or getattr(self.doc, "clause", None) or self.doc.id
+
+
+@dataclass
+class Register:
+    """Every record of one AIMS, indexed; the single input of checks and reports."""
+
+    content_dir: Path
+    catalog: Catalog
+    records: list[Record]
+    findings: list[Finding]
+    #: The content folder as findings show it (relative to the project root).
+    display_dir: str = "content"
+    #: IDs declared by files that failed validation: references to them are
+    #: not reported again as unknown.
+    broken_ids: set[str] = field(default_factory=set)
+    #: Other frameworks enabled for this AIMS (NIST AI RMF, EU AI Act), by ID.
+    frameworks: dict[str, Catalog] = field(default_factory=dict)
+    #: Revision history of the content files (empty, with a notice, outside git).
+    history: History = field(default_factory=History)
+    #: IDs (and catalogue IDs of write-ups) that exist but are hidden from this view's audience.
+    withheld: set[str] = field(default_factory=set)
+    by_id: dict[str, Record] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {}
+        self._by_kind: dict[Kind, list[Record]] = {kind: [] for kind in Kind}
+        for record in self.records:
+            self.by_id.setdefault(record.id, record)
+            self._by_kind[record.kind].append(record)
+
+    def of_kind(self, kind: Kind) -> list[Record]:
+        return list(self._by_kind[kind])
+
+    def visible_to(self, audience: Audience) -> Register:
+        """The records a build for `audience` may publish, and nothing else.
+
+        Reports run on this view, so a hidden record cannot reach a page, a
+        row, a count or a link. Records whose IDs are unsafe or taken by an
+        earlier file are dropped too (their files have errors already).
+        """
+        kept: list[Record] = []
+        withheld: set[str] = set()
+        seen: set[str] = set()
+        for record in sorted(self.records, key=lambda r: r.source.rel):
+            if not SAFE_ID.fullmatch(record.id) or ".." in record.id or record.id in seen:
+                continue
+            seen.add(record.id)
+            if audience.may_see(record.doc.classification):
+                kept.append(record)
+            else:
+                withheld.add(record.id)
+                if topic := getattr(record.doc, "control", None) or getattr(record.doc, "clause", None):
+                    withheld.add(topic)
+        kept_ids = {id(r) for r in kept}
+        return Register(
+            content_dir=self.content_dir,
+            catalog=self.catalog,
+            records=[r for r in self.records if id(r) in kept_ids],
+            findings=[],
+            display_dir=self.display_dir,
+            history=self.history,
+            frameworks=self.frameworks,
+            withheld=withheld,
+        )
