@@ -100,10 +100,12 @@ def build(code: Path | None, out: Path) -> dict[str, list[str]]:
         env["PYTHONPATH"] = os.fspath(code)
     site = out / "site"
     run = [sys.executable, "-c", _DRIVER, os.fspath(REPO / "mkdocs.yml"), os.fspath(site)]
-    subprocess.run(run, cwd=REPO, env=env, check=True, capture_output=True)
+    # Run from `out`, not the checkout: Python puts the working folder first on the path.
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(run, cwd=out, env=env, check=True, capture_output=True)
     pdf = out / "pack.pdf"
     cmd = [sys.executable, "-m", "aims_plugin", "pdf", os.fspath(REPO), "-o", os.fspath(pdf), "--today", TODAY]
-    subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True)
+    subprocess.run(cmd, cwd=out, env=env, check=True, capture_output=True)
     texts = {p.relative_to(site).as_posix(): page_text(p) for p in sorted(site.rglob("*.html"))}
     for name in ("pack.pdf", "site/aims-pack.pdf"):
         if (out / name).is_file():

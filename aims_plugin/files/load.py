@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..catalog import Catalog, load_catalog
-from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, accepted_keys
+from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, accepted_keys, spec_of
 from ..register.findings import Finding, error, warning
 from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
@@ -48,7 +48,7 @@ def load(
 
     def sort_key(record: Record) -> tuple[int, int, str]:
         # Controls and clauses in the standard's order; everything else by path.
-        topic = getattr(record.doc, "control", None) or getattr(record.doc, "clause", None)
+        topic = record.topic if spec_of(record.kind).topic else None
         return order[record.kind], position.get(topic, len(position)), record.source.rel
 
     records.sort(key=sort_key)

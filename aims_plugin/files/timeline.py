@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..model import Audience
+from ..register.records import Register
 from ..reports.changes import ChangeReport, compare
 from .history import resolve_ref, snapshot
 from .load import load
@@ -19,17 +20,19 @@ def change_report(
     *,
     display_root: Path | None = None,
     audience: Audience = Audience.auditor,
+    current: Register | None = None,
 ) -> ChangeReport:
     """The changes from `since` to `until` (a ref or date; None: the working tree).
 
-    Raises `SnapshotError` when a point cannot be read from git.
+    `current`: the working tree's register when the caller has read it already
+    (it is not read again). Raises `SnapshotError` when a point cannot be read from git.
     """
     since_commit, since_date = resolve_ref(content_dir, since)
     until_commit, until_date = resolve_ref(content_dir, until) if until else (None, dt.date.today())
     with tempfile.TemporaryDirectory(prefix="aims-changes-") as tmp:
         before = load(snapshot(content_dir, since_commit, Path(tmp) / "since"), history=False)
         if until_commit is None:
-            after = load(content_dir, display_root=display_root, history=False)
+            after = current if current is not None else load(content_dir, display_root=display_root, history=False)
         else:
             after = load(snapshot(content_dir, until_commit, Path(tmp) / "until"), history=False)
         return compare(

@@ -10,16 +10,10 @@ from pathlib import Path
 import click
 
 from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
-from ..checks import run_checks
 from ..files.history import SnapshotError
-from ..files.load import load
 from ..model import KIND_TITLES, Audience, Implementation, Status, front_matter_schema
 from ..register.findings import ExitCode, Severity
-from ..register.links import Links
-from ..register.records import Register
-from ..reports.frameworks import framework_coverage
-from ..reports.readiness import readiness
-from ..reports.soa import statement_of_applicability
+from .build import Build
 from .project import Project, ProjectError, read_project
 
 ROOT = click.argument("root", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -42,9 +36,9 @@ def _project(root: Path) -> Project:
         raise click.UsageError(str(exc)) from None
 
 
-def _load(root: Path) -> Register:
+def _build(root: Path, today: dt.date, frameworks: list[str] | None = None) -> Build:
     project = _project(root)
-    return load(project.content_dir, display_root=_display_root(project.root), frameworks=project.frameworks)
+    return Build(project.root, project.settings, today, display_root=_display_root(project.root), frameworks=frameworks)
 
 
 def _display_root(root: Path) -> Path:
@@ -71,8 +65,8 @@ def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None
     Prints every finding as `path:line: CODE severity: message`; exits 1 when
     there are errors (or warnings, with --strict).
     """
-    register = _load(root)
-    findings = run_checks(register, _today(today))
+    build = _build(root, _today(today))
+    register, findings = build.register, build.findings
     if register.history.notice and fmt == "text":
         click.echo(f"note: {register.history.notice}", err=True)
     errors = sum(f.severity == Severity.error for f in findings)
@@ -123,10 +117,10 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
     if framework is not None:
         _framework_status(root, framework, day)
         return
-    register = _load(root)
-    report = readiness(register, day)
-    findings = run_checks(register, day)
-    errors = [f for f in findings if f.severity == Severity.error]
+    build = _build(root, day)
+    register = build.register
+    report = build.reports(Audience.auditor, changes_since="").readiness
+    errors = [f for f in build.findings if f.severity == Severity.error]
 
     def head(text: str) -> None:
         click.echo(click.style(text, bold=True))
@@ -199,7 +193,7 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
     "--audience",
     type=click.Choice([a.value for a in Audience]),
     default=None,
-    help="Which classifications the pack includes (default: the plugin's pdf_audience, else auditor).",
+    help="Which classifications the pack includes (default: the plugin's pdf_audience, auditor).",
 )
 @click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None)
 @click.option("--attach-evidence", is_flag=True, default=None, help="Embed evidence files as PDF attachments.")
@@ -217,32 +211,35 @@ def pdf(
     today: dt.datetime | None,
 ) -> None:
     """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
-    from ..outputs.pack import make_pack, pack_settings  # WeasyPrint and the templates only when asked for
+    from ..outputs.pack import PackOptions, make_pack  # WeasyPrint and the templates only when asked for
 
     project = _project(root)
-    register = load(project.content_dir, display_root=_display_root(project.root), frameworks=project.frameworks)
-    errors = [f for f in run_checks(register, _today(today)) if f.severity == Severity.error]
+    settings = project.settings
+    build = Build(project.root, settings, _today(today), display_root=_display_root(project.root))
+    errors = [f for f in build.findings if f.severity == Severity.error]
     if errors:
         for finding in errors:
             click.echo(finding.format(), err=True)
         click.echo(f"{len(errors)} errors: fix them before building the pack", err=True)
         sys.exit(ExitCode.findings)
-    settings = pack_settings(
-        project.options,
-        audience=audience,
-        page_size=page_size,
-        attach_evidence=attach_evidence,
-        pdfa=pdfa,
-        changes_since=changes_since,
+    chosen = Audience(audience) if audience else settings.pdf_audience
+    since = settings.changes_since if changes_since is None else changes_since
+    options = PackOptions(
+        organisation=settings.organisation,
+        scope=settings.scope,
+        audience=chosen,
+        page_size=(page_size or settings.pdf_page_size).lower(),
+        changes_since=since,
     )
-    out = output or project.root / settings.filename
+    out = output or project.root / settings.pdf_filename
     interactive = sys.stderr.isatty()
     result = make_pack(
-        register,
-        project.content_dir,
+        build.reports(chosen, changes_since=since),
         out,
-        settings,
-        _today(today),
+        options,
+        templates=project.templates,
+        attach_evidence=settings.attach_evidence if attach_evidence is None else attach_evidence,
+        pdfa=settings.pdfa if pdfa is None else pdfa,
         progress=(lambda message: click.echo(f"aims pdf: {message}", err=True)) if interactive else None,
     )
     click.echo(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
@@ -315,7 +312,7 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
     from ..outputs.exports import register_csv, register_json
     from ..outputs.writefile import write_atomically
 
-    register = _load(root)
+    register = _build(root, dt.date.today()).register
     text = register_json(register) if fmt == "json" else register_csv(register)
     if output is None:
         click.echo(text, nl=False)
@@ -330,9 +327,9 @@ def _framework_status(root: Path, framework: str, day: dt.date) -> None:
     project = _project(root)
     # Asking about a framework enables it for this report, whatever mkdocs.yml says.
     frameworks = sorted({*project.frameworks, framework})
-    register = load(project.content_dir, display_root=_display_root(project.root), frameworks=frameworks)
-    links = Links(register)
-    cov = framework_coverage(register, framework, statement_of_applicability(register, day, links), links)
+    build = Build(project.root, project.settings, day, display_root=_display_root(project.root), frameworks=frameworks)
+    reports = build.reports(Audience.auditor, changes_since="")
+    cov = next(c for c in reports.frameworks if c.catalog.id == framework)
     click.echo(click.style(f"{cov.catalog.title}: {len(cov.rows)} requirements on {day.isoformat()}", bold=True))
     for state in ("evidenced", "implemented", "covered", "gap"):
         click.echo(f"  {state:<12} {cov.count(state)} / {len(cov.rows)}")

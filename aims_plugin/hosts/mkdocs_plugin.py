@@ -1,6 +1,10 @@
-"""MkDocs adapter: config, findings as MkDocs log messages, generated pages.
+"""MkDocs adapter: settings, findings as MkDocs log messages, generated pages, the pack.
 
-The hooks only orchestrate; the work is in load, checks, reports and render.
+The hooks only orchestrate; the work is in files, checks, reports and outputs.
+Generated pages reach MkDocs as the records' Markdown bodies with a marker
+where each finished HTML block goes; `on_page_content` puts the blocks in, so
+the generated HTML is never parsed by Markdown, and search indexes only the
+lean part of it (titles, IDs, key fields and the bodies).
 """
 
 from __future__ import annotations
@@ -9,62 +13,64 @@ import datetime as dt
 import gc
 import html
 import os
+import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
+from pydantic import ValidationError
 
-from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
-from ..checks import run_checks
-from ..files.history import SnapshotError
-from ..files.load import load
-from ..files.timeline import change_report
-from ..model import Audience
-from ..outputs.pack import make_pack, pack_settings
-from ..outputs.site.plan import NavItem, SiteOptions, SitePlan
+from ..outputs.site.nav import NavItem, site_nav
+from ..outputs.site.pages import MARKER, Download, Html, SiteOptions, SitePlan
+from ..outputs.site.pages import Page as GeneratedPage
+from ..present.templates import OVERRIDES, Templates, yaml_title
 from ..register.findings import GAP_CODES, Finding, Severity
-from ..register.records import Register
-from ..reports.changes import ChangeReport
+from .build import Build
+from .settings import Settings, describe
 
 log = get_plugin_logger(__name__)
 
 CSS_URI = "assets/aims/aims.css"
+_ID = re.compile(r'\bid="([^"]+)"')
 
 
-class AimsConfig(base.Config):
-    content_dir = c.Type(str, default="content")
-    audience = c.Choice([a.value for a in Audience], default=Audience.internal.value)
-    organisation = c.Type(str, default="")
-    scope = c.Type(str, default="")
-    nav_section = c.Type(str, default="AI management system")
-    strict_checks = c.Type(bool, default=False)
-    page_size = c.Type(int, default=200)
-    pdf = c.Type(bool, default=False)
-    pdf_filename = c.Type(str, default="aims-pack.pdf")
-    pdf_page_size = c.Choice(["a4", "letter"], default="a4")
-    attach_evidence = c.Type(bool, default=False)
-    pdfa = c.Type(bool, default=False)
-    pdf_on_serve = c.Type(bool, default=False)
-    changes_since = c.Type(str, default="")
-    frameworks = c.ListOfItems(c.Choice([f for f in available_frameworks() if f != DEFAULT_FRAMEWORK]), default=[])
+class _Setting(c.BaseConfigOption[Any]):
+    """An option whose value the settings model validates, with all the others, in `on_config`."""
+
+    def __init__(self, default: Any) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> object:
+        return value
 
 
-class AimsPlugin(BasePlugin[AimsConfig]):
+#: The plugin's config: one option per field of `Settings`, nothing else.
+AimsConfig = type(
+    "AimsConfig",
+    (base.Config,),
+    {name: _Setting(info.get_default(call_default_factory=True)) for name, info in Settings.model_fields.items()},
+)
+
+
+class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         self.serving = False
-        self.register: Register | None = None
+        self.build: Build | None = None
         self.plan: SitePlan | None = None
-        self.findings: list[Finding] = []
+        self.pages: dict[str, GeneratedPage] = {}
+        self._full: dict[str, str] = {}
 
     # -- hooks ---------------------------------------------------------------
 
@@ -72,16 +78,17 @@ class AimsPlugin(BasePlugin[AimsConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            self.settings = Settings.model_validate(dict(self.config))
+        except ValidationError as exc:
+            raise PluginError("aims: " + "; ".join(describe(p) for p in exc.errors(include_url=False))) from None
         root = Path(config.config_file_path).parent
-        self.content = root / self.config.content_dir
+        self.root = root
+        self.content = root / self.settings.content_dir
         if not self.content.is_dir():
             raise PluginError(f"aims: content folder not found: {self.content}")
-        if self.config.page_size < 1:
-            raise PluginError("aims: page_size must be at least 1")
-        name = self.config.pdf_filename
-        if not name.endswith(".pdf") or "/" in name or "\\" in name or name.startswith("."):
-            raise PluginError(f"aims: pdf_filename must be a plain file name ending in .pdf, not {name!r}")
-        self.root = root
+        custom_dir = config.theme.custom_dir
+        self.templates = Templates(Path(custom_dir) / OVERRIDES if custom_dir else None)
         config.extra_css.append(CSS_URI)
         return config
 
@@ -98,64 +105,57 @@ class AimsPlugin(BasePlugin[AimsConfig]):
                 gc.enable()
 
     def _generate(self, files: Files, config: MkDocsConfig) -> Files:
-        # Loaded here, not in on_config, so that `mkdocs serve` reloads the content on every rebuild.
-        self.register = load(self.content, display_root=self.root, frameworks=self.config.frameworks)
-        today = dt.date.today()
-        self.findings = run_checks(self.register, today)
-        for finding in self.findings:
-            report(finding, strict=self.config.strict_checks)
-        if self.register.history.notice:
-            log.info(f"revision history: {self.register.history.notice}")
+        # A new build each time, not in on_config, so that `mkdocs serve` reads the content again.
+        settings = self.settings
+        self.build = build = Build(self.root, settings, dt.date.today())
+        for finding in build.findings:
+            report(finding, strict=settings.strict_checks)
+        if build.register.history.notice:
+            log.info(f"revision history: {build.register.history.notice}")
+        reports = build.reports(settings.audience)
+        if build.change_problem is not None:
+            history = build.register.history
+            if history.available and not history.shallow:
+                log.warning(f"aims: changes_since: {build.change_problem}")  # a full repository: the setting is wrong
+            else:
+                log.info(f"changes since {settings.changes_since}: {build.change_problem}")  # no git, or shallow
         options = SiteOptions(
-            organisation=self.config.organisation,
-            scope=self.config.scope,
-            audience=self.config.audience,
+            organisation=settings.organisation,
+            scope=settings.scope,
+            audience=settings.audience.value,
             use_directory_urls=config.use_directory_urls,
-            page_size=self.config.page_size,
-            nav_section=self.config.nav_section,
-            changes_since=self.config.changes_since,
+            page_size=settings.page_size,
+            nav_section=settings.nav_section,
+            changes_since=settings.changes_since,
         )
-        view = self.register.visible_to(Audience(self.config.audience))
-        self.plan = SitePlan(view, today, options, self._changes())
-        css = resources.files("aims_plugin").joinpath("assets/aims.css").read_text(encoding="utf-8")
-        outputs = [*self.plan.outputs()]
-        for output in outputs:
+        self.plan = SitePlan(reports, options, self.templates)
+        self.pages = {}
+        for output in self.plan.outputs():
             if files.get_file_from_path(output.src_uri) is not None:
                 raise PluginError(
                     f"aims: docs/{output.src_uri} is also generated from the content folder; rename or remove it"
                 )
-            if output.source_file is not None:
+            if isinstance(output, Download) and output.source_file is not None:
                 file = File.generated(config, output.src_uri, abs_src_path=os.fspath(output.source_file))
-            else:
+            elif isinstance(output, Download):
                 file = File.generated(config, output.src_uri, content=output.content or "")
+            else:
+                self.pages[output.src_uri] = output
+                head = f"---\ntitle: {yaml_title(output.title)}\n---\n\n"
+                file = File.generated(config, output.src_uri, content=head + output.markdown)
             file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
+        css = resources.files("aims_plugin").joinpath("assets/aims.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_URI, content=css))
         # Unknown [[ID]]s in content were reported by the checks (AIMS024).
         return files
 
-    def _changes(self) -> ChangeReport | str | None:
-        since = self.config.changes_since
-        if not since:
-            return None
-        try:
-            return change_report(
-                self.content, since, None, display_root=self.root, audience=Audience(self.config.audience)
-            )
-        except SnapshotError as exc:
-            history = self.register.history if self.register else None
-            if history is not None and history.available and not history.shallow:
-                log.warning(f"aims: changes_since: {exc}")  # a full repository: the setting itself is wrong
-            else:
-                log.info(f"changes since {since}: {exc}")  # no git, or a shallow clone: say so, still build
-            return f"The change report is not available: {exc}."
-
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.plan is not None
-        section = _to_nav(self.plan.nav(), files)
+        section = _to_nav(site_nav(self.plan), files)
         if isinstance(section, Section):
-            if self.config.pdf and not self.serving:
-                pack = Link("Documentation pack (PDF)", self.config.pdf_filename)
+            if self.settings.pdf and not self.serving:
+                pack = Link("Documentation pack (PDF)", self.settings.pdf_filename)
                 pack.parent = section
                 section.children.insert(1, pack)
             nav.items.append(section)
@@ -174,22 +174,67 @@ class AimsPlugin(BasePlugin[AimsConfig]):
             log.warning(f"{_rel(miss.where, self.root)}:{miss.line}: unknown cross-reference [[{miss.ref}]]")
         return out
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.pdf or (self.serving and not self.config.pdf_on_serve) or self.register is None:
-            return
-        # The pack inside the site is for the site's own audience, never wider.
-        settings = pack_settings(
-            dict(self.config),
-            audience=self.config.audience,
-            page_size=self.config.pdf_page_size,
-        )
-        out = Path(config.site_dir) / self.config.pdf_filename
-        result = make_pack(self.register, self.content, out, settings, dt.date.today(), progress=log.debug)
-        log.info(f"auditor pack: {self.config.pdf_filename} ({result.pages} pages, sha256 {result.sha256[:16]})")
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri) if page.file.generated_by else None
+        if generated is None:
+            return html_text
+        blocks = generated.html_blocks
+        full, lean = _fill(html_text, blocks, lambda b: b.text), _fill(html_text, blocks, lambda b: b.search)
+        if page.present_anchor_ids is not None:  # for MkDocs' check of links to anchors
+            page.present_anchor_ids |= {html.unescape(i) for b in blocks for i in _ID.findall(b.text)}
+        self._full[page.file.src_uri] = full
+        return lean  # what search indexes, in on_page_context; the page gets `full` after it
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+    @event_priority(-100)  # after the search plugin has indexed the lean content
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        full = self._full.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        settings = self.settings
+        if not settings.pdf or (self.serving and not settings.pdf_on_serve) or self.build is None:
+            return
+        from ..outputs.pack import PackOptions, make_pack  # WeasyPrint only when a pack is built
+
+        # The pack inside the site is for the site's own audience, never wider.
+        audience = settings.pack_audience()
+        options = PackOptions(
+            organisation=settings.organisation,
+            scope=settings.scope,
+            audience=audience,
+            page_size=settings.pdf_page_size,
+            changes_since=settings.changes_since,
+        )
+        out = Path(config.site_dir) / settings.pdf_filename
+        result = make_pack(
+            self.build.reports(audience),
+            out,
+            options,
+            templates=self.templates,
+            attach_evidence=settings.attach_evidence,
+            pdfa=settings.pdfa,
+            progress=log.debug,
+        )
+        log.info(f"auditor pack: {settings.pdf_filename} ({result.pages} pages, sha256 {result.sha256[:16]})")
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(os.fspath(self.content))
+        if self.templates.overrides is not None:
+            server.watch(os.fspath(self.templates.overrides))
         return server
+
+
+def _fill(converted: str, blocks: list[Html], text: Any) -> str:
+    """The converted Markdown with each marker replaced by its block's text, in order."""
+    parts = converted.split(MARKER)
+    if len(parts) != len(blocks) + 1:
+        raise PluginError(f"aims: a generated page lost its layout ({len(parts) - 1} markers for {len(blocks)} blocks)")
+    out = [parts[0]]
+    for block, part in zip(blocks, parts[1:], strict=True):
+        out += [text(block), part]
+    return "".join(out)
 
 
 def report(finding: Finding, *, strict: bool) -> None:

@@ -1,7 +1,8 @@
 """Find an AIMS project's settings without importing MkDocs.
 
 The `aims` command and other hosts read the plugin's options straight from
-`mkdocs.yml`, so the core works where MkDocs plugins do not run.
+`mkdocs.yml`, through the same settings model as the plugin, so the core
+works where MkDocs plugins do not run.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from ..present.templates import OVERRIDES, Templates
+from .settings import Settings, describe
 
 CONFIG_FILE = "mkdocs.yml"
 PLUGIN_NAME = "aims"
@@ -39,20 +44,26 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 @dataclass
 class Project:
     root: Path
-    options: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
     site_name: str = ""
+    #: The theme's `custom_dir`, where `aims/` may hold template overrides.
+    custom_dir: Path | None = None
 
     @property
     def content_dir(self) -> Path:
-        return self.root / str(self.options.get("content_dir", "content"))
+        return self.root / self.settings.content_dir
 
     @property
     def frameworks(self) -> list[str]:
-        return [str(name) for name in self.options.get("frameworks") or []]
+        return list(self.settings.frameworks)
+
+    @property
+    def templates(self) -> Templates:
+        return Templates(self.custom_dir / OVERRIDES if self.custom_dir else None)
 
 
 def read_project(root: Path) -> Project:
-    """The project at `root`: its plugin options, or defaults when there is no mkdocs.yml."""
+    """The project at `root`: its plugin settings, or the defaults when there is no mkdocs.yml."""
     root = Path(root)
     if not root.is_dir():
         raise ProjectError(f"{root}: no such folder")
@@ -65,13 +76,15 @@ def read_project(root: Path) -> Project:
             raise ProjectError(f"{config_path}: cannot read it: {exc}") from None
         if not isinstance(config, dict):
             raise ProjectError(f"{config_path}: expected a mapping of settings")
-        project.options = plugin_options(config.get("plugins"))
+        try:
+            project.settings = Settings.model_validate(plugin_options(config.get("plugins")))
+        except ValidationError as exc:
+            problems = "; ".join(describe(p) for p in exc.errors(include_url=False))
+            raise ProjectError(f"{config_path}: plugin 'aims': {problems}") from None
         project.site_name = str(config.get("site_name") or "")
-    from ..catalog import available_frameworks
-
-    unknown = [name for name in project.frameworks if name not in available_frameworks()]
-    if unknown:
-        raise ProjectError(f"{config_path}: unknown frameworks {unknown}; available: {available_frameworks()}")
+        theme = config.get("theme")
+        if isinstance(theme, dict) and theme.get("custom_dir"):
+            project.custom_dir = root / str(theme["custom_dir"])
     if not project.content_dir.is_dir():
         raise ProjectError(f"{project.content_dir}: content folder not found")
     return project

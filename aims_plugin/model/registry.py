@@ -82,7 +82,9 @@ class KindSpec:
 
 
 SPECS: tuple[KindSpec, ...] = (
-    KindSpec("policy", k.Policy, "policies", "Policies", nav=1, pack=1, pack_anchor="policies", pack_contents=True),
+    KindSpec(
+        "policy", k.Policy, "policies", "Policies", nav=1, pack=1, pack_anchor="policies", pack_contents=True
+    ),
     KindSpec(
         "procedure", k.Procedure, "procedures", "Procedures", nav=2, pack=2, pack_anchor="procedures", pack_contents=True
     ),

@@ -1,12 +1,14 @@
-"""Tables -> HTML and Markdown. Templates only format; reports compute."""
+"""Templates and the helpers they share: tables -> HTML. Templates only format; reports compute."""
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -26,10 +28,18 @@ def yaml_title(text: str) -> str:
     return json.dumps(html.escape(text), ensure_ascii=False)
 
 
+#: Where a user's overrides live inside a theme's `custom_dir`.
+OVERRIDES = "aims"
+
+
 @cache
-def environment() -> jinja2.Environment:
+def _environment(overrides: str | None) -> jinja2.Environment:
+    package = jinja2.PackageLoader("aims_plugin", "templates")
+    loader: jinja2.BaseLoader = (
+        jinja2.ChoiceLoader([jinja2.FileSystemLoader(overrides), package]) if overrides else package
+    )
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("aims_plugin", "templates"),
+        loader=loader,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -40,10 +50,25 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, **context: object) -> str:
-    """Render a template to one HTML block with no blank lines (Markdown keeps it whole)."""
-    out = environment().get_template(template).render(**context)
-    return "\n".join(line for line in out.splitlines() if line.strip())
+class Templates:
+    """The plugin's templates; a file of the same name under `overrides` replaces one.
+
+    Hosts pass `<theme custom_dir>/aims`, so a site overrides `soa.html` or
+    `pack/pack.css` the way it overrides a theme's partials.
+    """
+
+    def __init__(self, overrides: Path | None = None) -> None:
+        self.overrides = overrides if overrides is not None and overrides.is_dir() else None
+        self.env = _environment(os.fspath(self.overrides) if self.overrides else None)
+
+    def render(self, template: str, **context: object) -> str:
+        """One HTML block with no blank lines."""
+        out = self.env.get_template(template).render(**context)
+        return "\n".join(line for line in out.splitlines() if line.strip())
+
+    def source(self, template: str) -> str:
+        """A template file's text as it is (a stylesheet, say)."""
+        return self.env.loader.get_source(self.env, template)[0]  # type: ignore[union-attr]
 
 
 _HEADING = re.compile(r"^(#{1,5})(?=\s)", re.MULTILINE)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..catalog import Catalog
 from ..files.history import History
-from ..model import Audience, Document, Kind
+from ..model import Audience, Document, Kind, spec_of
 from .findings import Finding
 
 #: IDs become file names and URL parts: letters, digits, dot, dash, underscore.
@@ -84,7 +84,8 @@ class Record:
     @property
     def topic(self) -> str:
         """The key of its page and anchors: the control or clause it writes up, else its ID."""
-        return getattr(self.doc, "control", None) or getattr(self.doc, "clause", None) or self.doc.id
+        name = spec_of(self.doc.kind or "").topic
+        return getattr(self.doc, name) if name else self.doc.id
 
 
 @dataclass
@@ -136,8 +137,7 @@ class Register:
                 kept.append(record)
             else:
                 withheld.add(record.id)
-                if topic := getattr(record.doc, "control", None) or getattr(record.doc, "clause", None):
-                    withheld.add(topic)
+                withheld.add(record.topic)
         kept_ids = {id(r) for r in kept}
         return Register(
             content_dir=self.content_dir,

@@ -12,7 +12,7 @@ from ..files.history import Revision
 from ..model import Implementation, Kind, Status
 from ..register.links import Links
 from ..register.records import Record, Register
-from .coverage import clause_coverage
+from .coverage import ClauseRow, clause_coverage
 from .soa import SoaRow, evidence_is_current, statement_of_applicability
 
 
@@ -78,13 +78,15 @@ def changed_since_approval(register: Register) -> list[tuple[Record, Revision]]:
     return changed
 
 
-def readiness(register: Register, today: dt.date, links: Links | None = None) -> Readiness:
+def readiness(
+    register: Register, today: dt.date, links: Links | None = None, clauses: list[ClauseRow] | None = None
+) -> Readiness:
     links = links or Links(register)
     soa = statement_of_applicability(register, today, links)
     applicable = [row for row in soa if row.applicable]
     by_impl = {state: [r for r in applicable if r.implementation == state] for state in Implementation}
 
-    clauses = clause_coverage(register)
+    clauses = clause_coverage(register) if clauses is None else clauses
     covered = {row.subclause: list(row.documents) for row in clauses if row.covered}
 
     live = [r for r in register.records if r.doc.status != Status.retired]

@@ -1,0 +1,79 @@
+"""One build's work, shared by both hosts: the content read once, checked once,
+reported once per audience, and compared with the baseline once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+from ..checks import run_checks
+from ..files.history import SnapshotError
+from ..files.load import load
+from ..files.timeline import change_report
+from ..model import Audience
+from ..register.findings import Finding
+from ..register.records import Register
+from ..reports.bundle import Reports, compute
+from ..reports.changes import ChangeReport
+from .settings import Settings
+
+
+class Build:
+    """The state of one build; it lives as long as the build and is then dropped."""
+
+    def __init__(
+        self,
+        root: Path,
+        settings: Settings,
+        today: dt.date,
+        *,
+        display_root: Path | None = None,
+        frameworks: list[str] | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.settings = settings
+        self.today = today
+        self.content_dir = self.root / settings.content_dir
+        self.display_root = display_root if display_root is not None else self.root
+        self.frameworks = list(settings.frameworks) if frameworks is None else frameworks
+        self._reports: dict[tuple[Audience, str], Reports] = {}
+        self._changes: dict[tuple[Audience, str], ChangeReport | str] = {}
+        #: Why the change report could not be made, when it could not.
+        self.change_problem: SnapshotError | None = None
+
+    @functools.cached_property
+    def register(self) -> Register:
+        return load(self.content_dir, display_root=self.display_root, frameworks=self.frameworks)
+
+    @functools.cached_property
+    def findings(self) -> list[Finding]:
+        return run_checks(self.register, self.today)
+
+    def reports(self, audience: Audience, changes_since: str | None = None) -> Reports:
+        """Every table for `audience`, with the change report since `changes_since` (default: the setting)."""
+        since = self.settings.changes_since if changes_since is None else changes_since
+        key = (audience, since)
+        if key not in self._reports:
+            changes = self.changes(audience, since) if since else None
+            self._reports[key] = compute(self.register.visible_to(audience), self.today, changes)
+        return self._reports[key]
+
+    def changes(self, audience: Audience, since: str) -> ChangeReport | str:
+        """The changes since `since` for `audience`, or the sentence saying why there are none."""
+        key = (audience, since)
+        if key not in self._changes:
+            try:
+                self._changes[key] = change_report(
+                    self.content_dir,
+                    since,
+                    None,
+                    display_root=self.display_root,
+                    audience=audience,
+                    current=self.register,
+                )
+            except SnapshotError as exc:
+                self.change_problem = exc
+                self._changes[key] = f"The change report is not available: {exc}."
+        return self._changes[key]

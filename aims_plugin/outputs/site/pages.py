@@ -1,0 +1,305 @@
+"""The site as data: every page it publishes, as finished HTML around the records' own Markdown.
+
+Host-agnostic: it returns pages and downloads; the MkDocs adapter turns them
+into files. A page is a list of blocks: finished HTML (generated here, never
+parsed again) and the Markdown bodies of records (which the host converts
+with the site's own Markdown settings, as it does hand-written pages).
+Which pages exist comes from the kind registry: a page per record for `page`
+kinds, paginated register pages for `register` kinds, a view page where a
+kind's spec names one, an overview page where it asks for one.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...model import KIND_TITLES, SPECS, KindSpec
+from ...model.crossref import expand_refs
+from ...present import charts
+from ...present.facts import Facts, document_facts, referenced_by
+from ...present.linker import Linker, page_url, record_heading, register_page, relative_url
+from ...present.templates import Templates, demote_headings, link_helpers, md_escape
+from ...register.records import Record
+from ...reports.bundle import Reports
+from ..exports import soa_csv, soa_json
+
+#: The stable URLs of the generated views (a contract: links point here).
+SOA = "statement-of-applicability.md"
+READINESS = "readiness.md"
+COVERAGE = "coverage.md"
+CHANGES = "changes.md"
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    organisation: str = ""
+    scope: str = ""
+    audience: str = "internal"
+    use_directory_urls: bool = True
+    page_size: int = 200
+    nav_section: str = "AI management system"
+    changes_since: str = ""
+
+
+@dataclass
+class Html:
+    """Finished HTML, and the part of it a search index should hold (often nothing)."""
+
+    text: str
+    search: str = ""
+
+
+@dataclass
+class Page:
+    """A generated page: its title and its blocks (finished `Html`, or a record's Markdown as `str`)."""
+
+    src_uri: str
+    title: str
+    blocks: list[Html | str] = field(default_factory=list)
+
+    @property
+    def markdown(self) -> str:
+        """The Markdown the host converts: the bodies, with a marker where each HTML block goes."""
+        # A body that happens to hold the marker cannot shift the blocks: its copy is spaced out.
+        parts = (MARKER if isinstance(b, Html) else b.replace(MARKER, "<!-- aims-block -->") for b in self.blocks)
+        return "\n\n".join(parts) + "\n"
+
+    @property
+    def html_blocks(self) -> list[Html]:
+        return [b for b in self.blocks if isinstance(b, Html)]
+
+
+#: Stands for one finished HTML block in a page's Markdown; Python-Markdown keeps it as it is.
+MARKER = "<!--aims-block-->"
+
+
+@dataclass
+class Download:
+    """A file of the site that is not a page: an export, or an evidence file."""
+
+    src_uri: str
+    content: str | None = None
+    source_file: Path | None = None
+
+
+@dataclass
+class Unresolved:
+    """A `[[ID]]` that names nothing this build can link to."""
+
+    where: str
+    line: int
+    ref: str
+
+
+class SitePlan:
+    """Everything one site build publishes, from one audience's reports."""
+
+    def __init__(self, reports: Reports, options: SiteOptions, templates: Templates | None = None) -> None:
+        self.reports = reports
+        self.view = reports.view
+        self.catalog = self.view.catalog
+        self.today = reports.today
+        self.options = options
+        self.templates = templates or Templates()
+        self.linker = Linker(self.view, options.page_size)
+        self.unresolved: list[Unresolved] = []
+
+    # -- links ---------------------------------------------------------------
+
+    def href(self, key: str, from_src: str) -> str | None:
+        return self.linker.site_href(key, from_src, self.options.use_directory_urls)
+
+    def label(self, key: str) -> str:
+        return self.linker.label(key)
+
+    def expand_refs(self, markdown: str, from_src: str, where: str, first_line: int) -> str:
+        """Turn `[[ID]]` and `[[ID|text]]` into links; note the ones that resolve to nothing."""
+        prefix = f"{self.catalog.id}:"
+
+        def resolve(ref: str) -> tuple[str, str] | None:
+            target = self.linker.md_href(ref, from_src)
+            return (target, f"{ref.removeprefix(prefix)} {self.label(ref)}") if target else None
+
+        def unknown(ref: str, line: int) -> None:
+            # Known to exist but hidden from this audience: plain text, not a warning.
+            if ref not in self.view.withheld:
+                self.unresolved.append(Unresolved(where, first_line + line, ref))
+
+        return expand_refs(markdown, resolve, unknown, md_escape)
+
+    def _ctx(self, src: str) -> dict[str, Any]:
+        def href(key: str) -> str | None:
+            return self.href(key, src)
+
+        def url(target: str) -> str:
+            directory = self.options.use_directory_urls
+            return relative_url(page_url(target, directory), page_url(src, directory))
+
+        return {
+            **link_helpers(href, self.label),
+            "href": href,
+            "url": url,
+            "label": self.label,
+            "today": self.today,
+            "options": self.options,
+            "catalog": self.catalog,
+            "pack": False,
+            "prefix": "",
+            "anchor": lambda record: record.id,
+            "soa_anchor": lambda control: control,
+        }
+
+    def _html(self, template: str, src: str, **context: Any) -> Html:
+        return Html(self.templates.render(template, **{**self._ctx(src), **context}))
+
+    # -- the outputs -----------------------------------------------------------
+
+    def outputs(self) -> Iterator[Page | Download]:
+        yield from self._views()
+        for spec in SPECS:
+            if spec.layout == "page":
+                yield from self._document_pages(spec)
+        for spec in SPECS:
+            if spec.layout == "register":
+                yield from self._register_pages(spec)
+        for row in self.reports.evidence:
+            if row.record.attachment is not None:
+                yield Download(self.evidence_file_uri(row.record), source_file=row.record.attachment.path)
+
+    def evidence_file_uri(self, record: Record) -> str:
+        assert record.attachment is not None
+        return f"evidence-files/{record.attachment.rel}"
+
+    def _views(self) -> Iterator[Page | Download]:
+        r = self.reports.readiness
+        yield Page(READINESS, "Readiness dashboard", [self._html("readiness.html", READINESS, r=r, charts=charts)])
+        yield Page(SOA, "Statement of Applicability", [self._html("soa.html", SOA, rows=r.soa, r=r)])
+        yield Download(SOA.replace(".md", ".csv"), content=soa_csv(r.soa))
+        opts = self.options
+        yield Download(SOA.replace(".md", ".json"), content=soa_json(r.soa, opts.organisation, opts.scope, opts.audience))
+        yield Page(
+            COVERAGE,
+            "Coverage",
+            [self._html("coverage.html", COVERAGE, clauses=self.reports.clauses, controls=self.reports.controls)],
+        )
+        for cov in self.reports.frameworks:
+            src = framework_page(cov.catalog.id)
+            yield Page(src, f"{cov.catalog.title} coverage", [self._html("framework.html", src, cov=cov)])
+        changes = self.reports.changes
+        if changes is not None:
+            title = f"Changes since {self.options.changes_since}"
+            if isinstance(changes, str):
+                block = Html(f'<p class="aims-gap">{html.escape(changes)}</p>')
+            else:
+                block = self._html("changes.html", CHANGES, report=changes, kind_titles=KIND_TITLES)
+            yield Page(CHANGES, title, [block])
+        for spec in SPECS:
+            if spec.view is not None and spec.view.page is not None:
+                src = spec.view.page
+                rows = getattr(self.reports, spec.view.rows)
+                yield Page(src, spec.view.title, [self._html(spec.view.template, src, rows=rows)])
+        for spec in sorted(SPECS, key=lambda s: s.nav):
+            if spec.index and spec.layout == "page":
+                src = f"{spec.folder}/index.md"
+                records = self.view.of_kind(spec.name)
+                yield Page(src, spec.title, [self._html("kind_index.html", src, kind=spec.name, records=records)])
+
+    def _document_pages(self, spec: KindSpec) -> Iterator[Page]:
+        written = {r.topic: r for r in self.view.of_kind(spec.name)}
+        for key, record in written.items():
+            src = f"{spec.folder}/{key}.md"
+            body = self.expand_refs(record.source.body, src, record.source.display, record.source.body_line)
+            blocks: list[Html | str] = [
+                self._html("panel.html", src, record=record, facts=self.facts(record, src), overdue=self._overdue(record))
+            ]
+            if spec.catalog_type is not None:
+                blocks.append(self._requirement(key, src))
+            blocks.append(body.strip())
+            blocks.append(self._html("related.html", src, groups=self.related(record)))
+            yield Page(src, record_heading(record, self.linker), blocks)
+        if spec.catalog_type is not None:
+            entries = self.catalog.controls if spec.catalog_type == "control" else self.catalog.subclauses
+            for req in entries:
+                if req.id not in written:
+                    yield self._stub_page(spec, req.id)
+
+    def _stub_page(self, spec: KindSpec, key: str) -> Page:
+        src = f"{spec.folder}/{key}.md"
+        title = "Covered by" if spec.catalog_type == "subclause" else "Named by"
+        incoming = self.reports.links.incoming(key)
+        groups = [(title, incoming)] if incoming else []
+        return Page(
+            src,
+            f"{key} {self.label(key)}",
+            [
+                self._html("stub.html", src, key=key, withheld=key in self.view.withheld),
+                self._requirement(key, src),
+                self._html("related.html", src, groups=groups),
+            ],
+        )
+
+    def _requirement(self, key: str, src: str) -> Html:
+        req = self.catalog.requirements.get(key)
+        if req is None:
+            return Html("")
+        block = self._html("requirement.html", src, req=req)
+        block.search = block.text  # the catalogue's title and intent: worth finding
+        return block
+
+    def _register_pages(self, spec: KindSpec) -> Iterator[Page]:
+        assert spec.register_folder is not None and spec.view is not None
+        rows: list[Any] = getattr(self.reports, spec.view.rows)
+        size = self.options.page_size
+        pages = max(1, -(-len(rows) // size))
+        pager = [(n + 1, register_page(spec.register_folder, n)) for n in range(pages)]
+        for number in range(pages):
+            src = register_page(spec.register_folder, number)
+            chunk = rows[number * size : (number + 1) * size]
+            head = self._html(
+                spec.view.template,
+                src,
+                rows=chunk,
+                all_rows=rows,
+                first_page=number == 0,
+                maps=self.reports.maps,
+                charts=charts,
+                pager=pager if pages > 1 else [],
+                page_src=src,
+                file_uri=self.evidence_file_uri,
+                cell_href=lambda kind: lambda likelihood, impact: f"#cell-{kind}-{likelihood}-{impact}",
+            )
+            blocks: list[Html | str] = [head]
+            for row in chunk:
+                record = row.record
+                body = self.expand_refs(record.source.body, src, record.source.display, record.source.body_line)
+                entry = self._html(
+                    "entry.html",
+                    src,
+                    record=record,
+                    facts=self.facts(record, src),
+                    overdue=self._overdue(record),
+                    groups=self.related(record),
+                )
+                entry.search = self.templates.render("search_entry.html", record=record, facts=self.facts(record, src))
+                blocks += [entry, demote_headings(body.strip(), 2)]
+            title = spec.section_title + (f" (page {number + 1} of {pages})" if pages > 1 else "")
+            yield Page(src, title, blocks)
+
+    # -- per-record data for the templates ---------------------------------------
+
+    def _overdue(self, record: Record) -> bool:
+        return record.doc.review_overdue(self.today)
+
+    def facts(self, record: Record, src: str) -> Facts:
+        return document_facts(record, self.catalog.requirements, lambda key: self.href(key, src), self.label)
+
+    def related(self, record: Record) -> list[tuple[str, list[Record]]]:
+        return referenced_by(record, self.reports.links)
+
+
+def framework_page(framework: str) -> str:
+    return f"frameworks/{framework}.md"
