@@ -34,17 +34,17 @@ TODAY = "2026-12-01"
 #: Builds the site with the plugin found on sys.path, whatever the installed entry point names.
 _DRIVER = """
 import importlib, sys
-import mkdocs.plugins as plugins
 from importlib.metadata import EntryPoint
-found = plugins.get_plugins()
-for module in ("aims_plugin.hosts.mkdocs", "aims_plugin.plugin"):
+from mkdocs.config.defaults import MkDocsConfig
+for module in ("aims_plugin.hosts.mkdocs_plugin", "aims_plugin.plugin"):
     try:
         importlib.import_module(module)
     except ImportError:
         continue
-    found["aims"] = EntryPoint("aims", module + ":AimsPlugin", "mkdocs.plugins")
+    for key, option in MkDocsConfig._schema:
+        if key == "plugins":
+            option.installed_plugins["aims"] = EntryPoint("aims", module + ":AimsPlugin", "mkdocs.plugins")
     break
-plugins.get_plugins = lambda: found
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 config = load_config(config_file=sys.argv[1], site_dir=sys.argv[2])
@@ -102,10 +102,10 @@ def build(code: Path | None, out: Path) -> dict[str, list[str]]:
     run = [sys.executable, "-c", _DRIVER, os.fspath(REPO / "mkdocs.yml"), os.fspath(site)]
     # Run from `out`, not the checkout: Python puts the working folder first on the path.
     out.mkdir(parents=True, exist_ok=True)
-    subprocess.run(run, cwd=out, env=env, check=True, capture_output=True)
+    _run(run, out, env)
     pdf = out / "pack.pdf"
     cmd = [sys.executable, "-m", "aims_plugin", "pdf", os.fspath(REPO), "-o", os.fspath(pdf), "--today", TODAY]
-    subprocess.run(cmd, cwd=out, env=env, check=True, capture_output=True)
+    _run(cmd, out, env)
     texts = {p.relative_to(site).as_posix(): page_text(p) for p in sorted(site.rglob("*.html"))}
     for name in ("pack.pdf", "site/aims-pack.pdf"):
         if (out / name).is_file():
@@ -114,6 +114,12 @@ def build(code: Path | None, out: Path) -> dict[str, list[str]]:
             ).stdout
             texts[name] = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     return texts
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> None:
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:3])} ... failed:\n{done.stderr[-3000:]}")
 
 
 def extract(revision: str, into: Path) -> Path:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from aims_plugin.files.load import load
 from aims_plugin.hosts.cli import main
+from aims_plugin.model import Audience, Kind
+from aims_plugin.present.linker import Linker, page_url
 
 from .test_site import broken_links
 
@@ -21,17 +26,23 @@ def test_example_passes_strict_check_with_no_findings():
     assert result.output.strip().endswith("0 errors, 0 warnings")
 
 
-def test_example_site_builds_strict_and_every_link_resolves(tmp_path):
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory) -> Path:
+    """The example built once, as `mkdocs build --strict` builds it (with its pack)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    project = tmp_path / "example"
+    project = tmp_path_factory.mktemp("example")
     for name in ("content", "docs"):
         shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"), strict=True)
     build(config)
-    site = project / "site"
+    return project / "site"
+
+
+def test_example_site_builds_strict_and_every_link_resolves(example_site):
+    site = example_site
     assert (site / "statement-of-applicability/index.html").exists()
     assert broken_links(site) == []
     # The example turns the pack on: it lands in the site, for the site's own audience.
@@ -39,3 +50,51 @@ def test_example_site_builds_strict_and_every_link_resolves(tmp_path):
     text = "".join(page.extract_text() for page in reader.pages[:2])
     assert "Calder Finance Ltd" in text and "INTERNAL" in text
     assert "aims-pack.pdf" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_visible_record_of_every_kind_has_a_site_target_and_a_pack_anchor(example_site):
+    """The kind registry, the linker, the site pages and the pack sections agree, record by record."""
+    view = load(REPO / "content", history=False).visible_to(Audience.internal)
+    # Audits, incidents and nonconformities are confidential in the example: test_site builds them for auditors.
+    assert {record.kind for record in view.records} >= set(Kind) - {Kind.audit, Kind.incident, Kind.nonconformity}
+    assert missing_targets(example_site, view) == []
+
+
+def missing_targets(site: Path, view) -> list[str]:
+    """Records of `view` without a page (and anchor) in `site` or a named destination in its pack."""
+    linker = Linker(view)
+    destinations = set(PdfReader(site / "aims-pack.pdf").named_destinations)
+    pages: dict[str, str] = {}
+    missing = []
+    for record in view.records:
+        target = linker.target(record.id)
+        if target is None:
+            missing.append(f"{record.id}: no target")
+            continue
+        page = site / page_url(target.page, True) / "index.html"
+        if not page.is_file():
+            missing.append(f"{record.id}: no page {page}")
+            continue
+        text = pages.setdefault(target.page, page.read_text(encoding="utf-8"))
+        if target.anchor and f'id="{target.anchor}"' not in text:
+            missing.append(f"{record.id}: no anchor #{target.anchor} on {target.page}")
+        if target.pack not in destinations:
+            missing.append(f"{record.id}: no pack anchor #{target.pack}")
+    return missing
+
+
+def test_generated_pages_are_not_parsed_by_markdown_and_search_stays_lean(example_site):
+    """Register pages keep their finished HTML; the search index has each record, not its hash."""
+    register = (example_site / "evidence-index/index.html").read_text(encoding="utf-8")
+    assert "aims-block" not in register and '<code class="aims-hash">' in register
+    index = json.loads((example_site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = {entry["location"]: entry for entry in index["docs"]}
+    view = load(REPO / "content", history=False).visible_to(Audience.internal)
+    for record in view.of_kind(Kind.evidence):
+        entry = entries.get(f"evidence-index/#{record.id}")
+        assert entry is not None and entry["title"].startswith(record.id), record.id
+        assert record.attachment is None or record.attachment.sha256 not in entry["text"]
+    soa = [e for loc, e in entries.items() if loc.startswith("statement-of-applicability/")]
+    assert soa and all("A.10.4" not in e["text"] for e in soa), "SoA rows are found on their control pages"
+    policy = " ".join(e["text"] for loc, e in entries.items() if loc.startswith("policies/POL-001/"))
+    assert "Kind policy" not in policy and len(policy) > 500, "a policy's own text is indexed, not its fields"

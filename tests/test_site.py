@@ -313,3 +313,36 @@ def test_serve_watches_the_content_folder(tree):
     server = Server()
     plugin.on_serve(server, config=config, builder=None)
     assert Path(server.watched[0]) == root / "content"
+
+
+def test_a_record_of_every_kind_has_a_page_or_entry_and_a_pack_anchor(tree):
+    from aims_plugin.files.load import load
+    from aims_plugin.model import SPECS, Audience
+
+    from .test_example import missing_targets
+
+    files = complete_files()
+    files.update(
+        {
+            "content/risks/RSK-1.md": front(id="RSK-1", title="Risk", likelihood=2, impact=3, system="SYS-1"),
+            "content/systems/SYS-1.md": front(id="SYS-1", name="Scorer", purpose="Scores"),
+            "content/assessments/IA-1.md": front(id="IA-1", title="Assessment", system="SYS-1"),
+            "content/procedures/PRC-1.md": front(id="PRC-1", title="Procedure"),
+            "content/clauses/4.1.md": front(clause="4.1", title="Context"),
+            "content/incidents/INC-1.md": front(id="INC-1", title="Incident", nonconformities=["NC-1"]),
+            "content/audits/AUD-1.md": front(id="AUD-1", title="Audit"),
+            "content/reviews/MR-1.md": front(id="MR-1", title="Review"),
+            "content/nonconformities/NC-1.md": front(id="NC-1", title="Finding", source="AUD-1"),
+        }
+    )
+    root = tree(files)
+    site_config(root, audience="auditor")
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "      pdf: true\n", encoding="utf-8")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(yml), site_dir=str(root / "site"), strict=True))
+    view = load(root / "content", history=False).visible_to(Audience.auditor)
+    assert {record.kind for record in view.records} == {spec.name for spec in SPECS}
+    assert missing_targets(root / "site", view) == []

@@ -176,19 +176,16 @@ class SitePlan:
 
     def _views(self) -> Iterator[Page | Download]:
         r = self.reports.readiness
-        yield Page(READINESS, "Readiness dashboard", [self._html("readiness.html", READINESS, r=r, charts=charts)])
-        yield Page(SOA, "Statement of Applicability", [self._html("soa.html", SOA, rows=r.soa, r=r)])
+        yield _view(READINESS, "Readiness dashboard", self._html("readiness.html", READINESS, r=r, charts=charts))
+        yield _view(SOA, "Statement of Applicability", self._html("soa.html", SOA, rows=r.soa, r=r))
         yield Download(SOA.replace(".md", ".csv"), content=soa_csv(r.soa))
         opts = self.options
         yield Download(SOA.replace(".md", ".json"), content=soa_json(r.soa, opts.organisation, opts.scope, opts.audience))
-        yield Page(
-            COVERAGE,
-            "Coverage",
-            [self._html("coverage.html", COVERAGE, clauses=self.reports.clauses, controls=self.reports.controls)],
-        )
+        coverage = self._html("coverage.html", COVERAGE, clauses=self.reports.clauses, controls=self.reports.controls)
+        yield _view(COVERAGE, "Coverage", coverage)
         for cov in self.reports.frameworks:
             src = framework_page(cov.catalog.id)
-            yield Page(src, f"{cov.catalog.title} coverage", [self._html("framework.html", src, cov=cov)])
+            yield _view(src, f"{cov.catalog.title} coverage", self._html("framework.html", src, cov=cov))
         changes = self.reports.changes
         if changes is not None:
             title = f"Changes since {self.options.changes_since}"
@@ -196,17 +193,17 @@ class SitePlan:
                 block = Html(f'<p class="aims-gap">{html.escape(changes)}</p>')
             else:
                 block = self._html("changes.html", CHANGES, report=changes, kind_titles=KIND_TITLES)
-            yield Page(CHANGES, title, [block])
+            yield _view(CHANGES, title, block)
         for spec in SPECS:
             if spec.view is not None and spec.view.page is not None:
                 src = spec.view.page
                 rows = getattr(self.reports, spec.view.rows)
-                yield Page(src, spec.view.title, [self._html(spec.view.template, src, rows=rows)])
+                yield _view(src, spec.view.title, self._html(spec.view.template, src, rows=rows))
         for spec in sorted(SPECS, key=lambda s: s.nav):
             if spec.index and spec.layout == "page":
                 src = f"{spec.folder}/index.md"
                 records = self.view.of_kind(spec.name)
-                yield Page(src, spec.title, [self._html("kind_index.html", src, kind=spec.name, records=records)])
+                yield _view(src, spec.title, self._html("kind_index.html", src, kind=spec.name, records=records))
 
     def _document_pages(self, spec: KindSpec) -> Iterator[Page]:
         written = {r.topic: r for r in self.view.of_kind(spec.name)}
@@ -299,6 +296,12 @@ class SitePlan:
 
     def related(self, record: Record) -> list[tuple[str, list[Record]]]:
         return referenced_by(record, self.reports.links)
+
+
+def _view(src: str, title: str, block: Html) -> Page:
+    """A generated view: search finds it by its title; its rows are found on their own pages."""
+    block.search = f"<p>{html.escape(title)}</p>"
+    return Page(src, title, [block])
 
 
 def framework_page(framework: str) -> str:
