@@ -11,8 +11,8 @@ import pytest
 
 from aims_plugin.catalog import load_catalog
 from aims_plugin.checks import run_checks
-from aims_plugin.register.findings import CODES, Severity
 from aims_plugin.files.load import MAX_FILE_BYTES, load
+from aims_plugin.register.findings import CODES, Severity
 
 from .conftest import complete_files, front
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aims_plugin.outputs.docgen import content_reference
 from aims_plugin.hosts.mkdocs_plugin import AimsConfig
+from aims_plugin.outputs.docgen import content_reference
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from aims_plugin.checks import run_checks
-from aims_plugin.hosts.cli import main
 from aims_plugin.files.history import read_history
 from aims_plugin.files.load import load
+from aims_plugin.hosts.cli import main
 
 from .conftest import complete_files, front
 
@@ -271,8 +271,8 @@ def test_status_lists_changed_documents_and_stale_risks(repo):
 
 
 def test_document_hidden_from_the_audience_is_not_reported_removed(repo):
-    from aims_plugin.model import Audience
     from aims_plugin.files.timeline import change_report
+    from aims_plugin.model import Audience
 
     write(
         repo,

@@ -112,9 +112,7 @@ def parse_yaml(
             raise Refused(line, "AIMS003", f"front matter is not valid YAML: {problem}") from None
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, controls)
             line = fm_text.count("\n", 0, max(exc.position, 0)) + _OFFSET
-            raise Refused(
-                line, "AIMS003", f"front matter has a character YAML does not allow ({exc.reason})"
-            ) from None
+            raise Refused(line, "AIMS003", f"front matter has a character YAML does not allow ({exc.reason})") from None
         except yaml.YAMLError as exc:
             message = str(exc).splitlines()[0]
             raise Refused(_OFFSET, "AIMS003", f"front matter is not valid YAML: {message}") from None
@@ -123,9 +121,7 @@ def parse_yaml(
         if node is None:
             raise Refused(1, "AIMS004", "front matter is empty; it needs at least 'id' and 'title'")
         if not isinstance(node, yaml.MappingNode):
-            raise Refused(
-                node.start_mark.line + _OFFSET, "AIMS004", "front matter must be a mapping of keys to values"
-            )
+            raise Refused(node.start_mark.line + _OFFSET, "AIMS004", "front matter must be a mapping of keys to values")
         # Without anchors there is nothing to expand; only bound the rest.
         if ("&" in fm_text or len(fm_text) > 65536) and not _bounded(node):
             raise Refused(
@@ -137,9 +133,7 @@ def parse_yaml(
             if "<<" in fm_text:
                 loader.flatten_mapping(node)  # resolve `<<` merge keys first
         except yaml.YAMLError as exc:
-            raise Refused(
-                node.start_mark.line + _OFFSET, "AIMS003", f"front matter is not valid YAML: {exc}"
-            ) from None
+            raise Refused(node.start_mark.line + _OFFSET, "AIMS003", f"front matter is not valid YAML: {exc}") from None
         data: dict[str, Any] = {}
         lines: dict[str, int] = {}
         items: dict[str, list[int]] = {}

@@ -27,6 +27,8 @@ from .history import NOT_READ, History, read_history
 
 #: Files larger than this are refused (a located error, never a hang).
 MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
 def load(
     content_dir: Path,
     *,

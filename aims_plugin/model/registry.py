@@ -82,11 +82,16 @@ class KindSpec:
 
 
 SPECS: tuple[KindSpec, ...] = (
+    KindSpec("policy", k.Policy, "policies", "Policies", nav=1, pack=1, pack_anchor="policies", pack_contents=True),
     KindSpec(
-        "policy", k.Policy, "policies", "Policies", nav=1, pack=1, pack_anchor="policies", pack_contents=True
-    ),
-    KindSpec(
-        "procedure", k.Procedure, "procedures", "Procedures", nav=2, pack=2, pack_anchor="procedures", pack_contents=True
+        "procedure",
+        k.Procedure,
+        "procedures",
+        "Procedures",
+        nav=2,
+        pack=2,
+        pack_anchor="procedures",
+        pack_contents=True,
     ),
     KindSpec(
         "control",
@@ -140,8 +145,15 @@ SPECS: tuple[KindSpec, ...] = (
         extra_keys=frozenset({"name"}),
         labels={"eu_ai_act_category": "EU AI Act category"},
     ),
-    KindSpec("impact_assessment", k.ImpactAssessment, "assessments", "Impact assessments", nav=6, pack=7,
-             pack_anchor="assessments"),
+    KindSpec(
+        "impact_assessment",
+        k.ImpactAssessment,
+        "assessments",
+        "Impact assessments",
+        nav=6,
+        pack=7,
+        pack_anchor="assessments",
+    ),
     KindSpec(
         "evidence",
         k.Evidence,
@@ -159,8 +171,15 @@ SPECS: tuple[KindSpec, ...] = (
     KindSpec(
         "management_review", k.ManagementReview, "reviews", "Management reviews", nav=8, pack=9, pack_anchor="reviews"
     ),
-    KindSpec("nonconformity", k.Nonconformity, "nonconformities", "Nonconformities", nav=10, pack=10,
-             pack_anchor="nonconformities"),
+    KindSpec(
+        "nonconformity",
+        k.Nonconformity,
+        "nonconformities",
+        "Nonconformities",
+        nav=10,
+        pack=10,
+        pack_anchor="nonconformities",
+    ),
 )
 
 #: The kinds, in spec order (the order records are listed in).
