@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import subprocess
@@ -301,3 +302,19 @@ def test_unknown_changes_since_in_a_full_repository_is_a_warning(repo, tmp_path)
     )
     assert proc.returncode == 1
     assert "changes_since: 'no-such-tag' is neither a git revision nor a date" in proc.stderr
+
+
+def test_export_csv_columns_come_from_the_kind_registry_not_the_content(tree):
+    from .conftest import complete_files, front
+
+    files = complete_files()
+    root = tree(files)
+    first = CliRunner().invoke(main, ["export", str(root), "--format", "csv"]).output.splitlines()[0]
+    files["content/controls/A.2.2.md"] = front(
+        control="A.2.2", applicable=True, justification="Needed.", implementation="in_progress", due="2027-01-31"
+    )
+    root = tree(files)
+    second = CliRunner().invoke(main, ["export", str(root), "--format", "csv"]).output.splitlines()
+    assert second[0] == first and "due" in first.split(",")
+    rows = [dict(zip(first.split(","), r, strict=True)) for r in csv.reader(second[1:])]
+    assert next(r for r in rows if r["id"] == "A.2.2")["due"] == "2027-01-31"

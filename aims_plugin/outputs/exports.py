@@ -9,7 +9,7 @@ import json
 from enum import Enum
 from typing import Any
 
-from ..model import Kind
+from ..model import SPECS, Document, Kind
 from ..register.records import Record, Register
 from ..reports.soa import SoaRow
 
@@ -80,10 +80,21 @@ FIRST_COLUMNS = (
 )
 
 
+def register_columns() -> list[str]:
+    """The CSV header: the common columns, then each kind's own fields in registry order.
+
+    Fixed by the kind registry, not by the content, so a spreadsheet's columns
+    stay where they are when a document gains a field.
+    """
+    own = [name for spec in SPECS for name in spec.own_fields]
+    common = [name for name in Document.model_fields if name not in ("kind", "id")]
+    extra = dict.fromkeys(name for name in [*common, *own] if name not in FIRST_COLUMNS)
+    return [*FIRST_COLUMNS, *extra, "file_sha256", "file_size", "revisions"]
+
+
 def register_csv(register: Register) -> str:
     rows = _rows(register)
-    extra = sorted({key for row in rows for key in row} - set(FIRST_COLUMNS) - {"history"})
-    columns = [*FIRST_COLUMNS, *extra, "revisions"]
+    columns = register_columns()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
