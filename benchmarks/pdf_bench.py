@@ -109,6 +109,7 @@ def ours_step(root: str, out: str, html_out: str, today: str) -> dict[str, Any]:
     import weasyprint
     from weasyprint.document import Document
 
+    import aims_plugin.hosts.build as build
     import aims_plugin.hosts.cli as cli
     import aims_plugin.outputs.pack as pdf
 
@@ -143,9 +144,8 @@ def ours_step(root: str, out: str, html_out: str, today: str) -> dict[str, Any]:
     # The phases do not nest, except the WeasyPrint ones inside write_pdf (subtracted below).
     parse, layout = "WeasyPrint parse (HTML())", "WeasyPrint layout (HTML.render)"
     render_pdf = "WeasyPrint PDF (Document.write_pdf)"
-    wrap(cli, "load", "load (with git history)")
-    wrap(cli, "run_checks", "checks")
-    wrap(pdf, "read_history", "read_history")
+    wrap(build, "load", "load (with git history)")
+    wrap(build, "run_checks", "checks")
     wrap(pdf, "build_pack", "build_pack (the HTML)")
     wrap(weasyprint.HTML, "__init__", parse)
     wrap(weasyprint.HTML, "render", layout)

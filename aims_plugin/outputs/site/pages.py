@@ -273,15 +273,16 @@ class SitePlan:
             for row in chunk:
                 record = row.record
                 body = self.expand_refs(record.source.body, src, record.source.display, record.source.body_line)
+                facts = self.facts(record, src)
                 entry = self._html(
                     "entry.html",
                     src,
                     record=record,
-                    facts=self.facts(record, src),
+                    facts=facts,
                     overdue=self._overdue(record),
                     groups=self.related(record),
                 )
-                entry.search = self.templates.render("search_entry.html", record=record, facts=self.facts(record, src))
+                entry.search = self.templates.render("search_entry.html", record=record, facts=facts)
                 blocks += [entry, demote_headings(body.strip(), 2)]
             title = spec.section_title + (f" (page {number + 1} of {pages})" if pages > 1 else "")
             yield Page(src, title, blocks)
