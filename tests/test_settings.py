@@ -19,9 +19,7 @@ def write_config(root: Path, options: str, theme: str = "  name: material\n") ->
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs/index.md").write_text("# Home\n", encoding="utf-8")
     config = root / "mkdocs.yml"
-    config.write_text(
-        f"site_name: Test\ntheme:\n{theme}plugins:\n  - search\n  - aims:\n{options}", encoding="utf-8"
-    )
+    config.write_text(f"site_name: Test\ntheme:\n{theme}plugins:\n  - search\n  - aims:\n{options}", encoding="utf-8")
     return config
 
 
