@@ -11,6 +11,7 @@ import functools
 import posixpath
 from dataclasses import dataclass
 
+from ..catalog import Catalog, Requirement
 from ..model import SPECS, KindSpec, spec_of
 from ..register.records import Record, Register
 
@@ -46,9 +47,8 @@ class Linker:
         catalog = self.catalog
         for spec in SPECS:
             if spec.catalog_type is not None:
-                entries = catalog.controls if spec.catalog_type == "control" else catalog.subclauses
-                for req in entries:
-                    self._place(req.id, Target(f"{spec.folder}/{req.id}.md", None, _anchor(spec, req.id), req.title))
+                for req in catalog_entries(catalog, spec):
+                    self.targets[req.id] = Target(f"{spec.folder}/{req.id}.md", None, _anchor(spec, req.id), req.title)
         for spec in SPECS:
             records = view.of_kind(spec.name)
             for index, record in enumerate(records):
@@ -60,9 +60,6 @@ class Linker:
                 parent = self.targets[sub]
                 pack = _anchor(clause, sub)
                 self.targets[req.id] = Target(parent.page, parent.anchor, pack, req.title)
-
-    def _place(self, key: str, target: Target) -> None:
-        self.targets[key] = target
 
     def _place_record(self, spec: KindSpec, record: Record, index: int) -> None:
         if spec.layout == "register":
@@ -111,6 +108,11 @@ class Linker:
             return None
         rel = posixpath.relpath(found.page, posixpath.dirname(from_src) or ".")
         return f"{rel}#{found.anchor}" if found.anchor else rel
+
+
+def catalog_entries(catalog: Catalog, spec: KindSpec) -> list[Requirement]:
+    """The catalogue entries that have a page each under `spec` (all controls, or all subclauses)."""
+    return list(catalog.controls if spec.catalog_type == "control" else catalog.subclauses)
 
 
 def _anchor(spec: KindSpec, key: str) -> str:

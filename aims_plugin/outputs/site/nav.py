@@ -6,7 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from ...model import SPECS, KindSpec
-from ...present.linker import register_page
+from ...present.linker import catalog_entries, register_page
 from .pages import CHANGES, COVERAGE, READINESS, SOA, SitePlan, framework_page
 
 #: In the nav, a kind lists its documents one by one up to this many.
@@ -59,7 +59,7 @@ def _kind_nav(plan: SitePlan, spec: KindSpec) -> NavItem:
 def _catalog_nav(plan: SitePlan, spec: KindSpec) -> NavItem:
     """Every catalogue entry of the kind's type, and write-ups of entries below them, in the standard's order."""
     catalog = plan.catalog
-    entries = catalog.controls if spec.catalog_type == "control" else catalog.subclauses
+    entries = catalog_entries(catalog, spec)
     known = {req.id for req in entries}
     children = [NavItem(f"{req.id} {req.title}", f"{spec.folder}/{req.id}.md") for req in entries]
     extra = [r.topic for r in plan.view.of_kind(spec.name) if r.topic not in known]

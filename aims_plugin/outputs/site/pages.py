@@ -21,7 +21,7 @@ from ...model import KIND_TITLES, SPECS, KindSpec
 from ...model.crossref import expand_refs
 from ...present import charts
 from ...present.facts import Facts, document_facts, referenced_by
-from ...present.linker import Linker, page_url, record_heading, register_page, relative_url
+from ...present.linker import Linker, catalog_entries, page_url, record_heading, register_page, relative_url
 from ...present.templates import Templates, demote_headings, link_helpers, md_escape
 from ...register.records import Record
 from ...reports.bundle import Reports
@@ -219,8 +219,7 @@ class SitePlan:
             blocks.append(self._html("related.html", src, groups=self.related(record)))
             yield Page(src, record_heading(record, self.linker), blocks)
         if spec.catalog_type is not None:
-            entries = self.catalog.controls if spec.catalog_type == "control" else self.catalog.subclauses
-            for req in entries:
+            for req in catalog_entries(self.catalog, spec):
                 if req.id not in written:
                     yield self._stub_page(spec, req.id)
 
