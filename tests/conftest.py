@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -49,8 +50,17 @@ def tree(tmp_path: Path) -> Writer:
     return write
 
 
+#: Document control of an approved document (approved a month ago: nothing is overdue or stale).
+APPROVED = {
+    "status": "approved",
+    "version": "1.0",
+    "approved_by": "Top management",
+    "approved_on": dt.date.today() - dt.timedelta(days=30),
+}
+
+
 def complete_files() -> dict[str, str]:
-    """A tiny AIMS that covers every control and subclause: zero findings."""
+    """A tiny AIMS that covers every control and subclause, all approved: zero findings, nothing open."""
     catalog = load_catalog()
     files: dict[str, str] = {}
     for req in catalog.controls:
@@ -61,6 +71,7 @@ def complete_files() -> dict[str, str]:
             implementation="implemented",
             owner="Owner",
             evidence=["EV-1"],
+            **APPROVED,
         )
     files["content/policies/POL-1.md"] = front(
         id="POL-1",
@@ -68,9 +79,16 @@ def complete_files() -> dict[str, str]:
         owner="Owner",
         classification="public",
         satisfies=[req.id for req in catalog.subclauses],
+        **APPROVED,
     )
     files["content/evidence/EV-1.md"] = front(
-        id="EV-1", title="Evidence", file="files/ev1.txt", controls=["A.2.2"], owner="Owner"
+        id="EV-1",
+        title="Evidence",
+        file="files/ev1.txt",
+        controls=["A.2.2"],
+        owner="Owner",
+        collected_on=dt.date.today() - dt.timedelta(days=10),
+        **APPROVED,
     )
     files["content/evidence/files/ev1.txt"] = "evidence\n"
     return files

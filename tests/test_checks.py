@@ -14,7 +14,7 @@ from aims_plugin.checks import run_checks
 from aims_plugin.files.load import MAX_FILE_BYTES, load
 from aims_plugin.register.findings import CODES, Severity
 
-from .conftest import complete_files, front
+from .conftest import APPROVED, complete_files, front
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -27,6 +27,31 @@ def test_complete_tree_has_no_findings(tree):
     root = tree(complete_files())
     assert findings_for(root) == []
 
+
+CRITERIA = """\
+likelihood: [Rare, Unlikely, Possible, Likely, Almost certain]
+impact: [Negligible, Minor, Moderate, Major, Severe]
+bands:
+  - {name: Low, min: 1, max: 8, colour: "#2e7d32", accepted_by: System owner}
+  - {name: Medium, min: 9, max: 14, colour: "#b26a00", accepted_by: Chief Risk Officer}
+  - {name: High, min: 15, max: 25, colour: "#c62828"}
+appetite: Low
+"""
+
+RISK_WITH_ACTION = """\
+---
+id: R
+title: Risk
+likelihood: 1
+impact: 1
+actions:
+  - id: ACT-1
+    title: Fix it
+    owner: O
+    due: 2020-01-01
+---
+Body
+"""
 
 # (case name, files added to the complete tree, code, path, line)
 BAD_CASES = [
@@ -245,6 +270,42 @@ BAD_CASES = [
         7,
     ),
     ("no folder kind", {"content/notes/N.md": front(id="N", title="T")}, "AIMS023", "content/notes/N.md", 1),
+    (
+        "colour that is not a colour",
+        {"content/risk_criteria.yaml": CRITERIA.replace('"#c62828"', "red")},
+        "AIMS030",
+        "content/risk_criteria.yaml",
+        6,
+    ),
+    (
+        "own control with an Annex A ID",
+        {"content/controls/OWN.md": "---\ncontrol: A.2.2\norganisation_defined: true\ntitle: Mine\napplicable: true\n---\nB\n"},
+        "AIMS031",
+        "content/controls/OWN.md",
+        2,
+    ),
+    ("overdue action", {"content/risks/R.md": RISK_WITH_ACTION}, "AIMS032", "content/risks/R.md", 7),
+    (
+        "done without evidence",
+        {"content/risks/R.md": RISK_WITH_ACTION.replace("due: 2020-01-01", "status: done")},
+        "AIMS033",
+        "content/risks/R.md",
+        7,
+    ),
+    (
+        "accepting a band nobody may accept",
+        {"content/risks/R.md": "---\nid: R\ntitle: Risk\nlikelihood: 5\nimpact: 5\ntreatment: accept\n---\nB\n"},
+        "AIMS034",
+        "content/risks/R.md",
+        6,
+    ),
+    (
+        "evidence with no date",
+        {"content/evidence/E2.md": "---\nid: E2\ntitle: E\nurl: https://x.example/e\n---\n"},
+        "AIMS036",
+        "content/evidence/E2.md",
+        2,
+    ),
 ]
 
 
@@ -258,14 +319,15 @@ def test_bad_input_is_located(tree, files, code, path, line):
 
 
 def test_every_code_is_covered_by_a_case():
-    tested = {c[2] for c in BAD_CASES} | {"AIMS018", "AIMS019", "AIMS025"}  # 025: tests/test_history.py
+    # 025: tests/test_history.py; 035: test_eu_ai_act_roles_decide_applicability in tests/test_frameworks.py
+    tested = {c[2] for c in BAD_CASES} | {"AIMS018", "AIMS019", "AIMS025", "AIMS035"}
     assert tested == set(CODES)
 
 
 def test_missing_write_ups_and_subclauses_are_warnings(tree):
     files = complete_files()
     del files["content/controls/A.9.4.md"]
-    files["content/policies/POL-1.md"] = front(id="POL-1", title="AI policy", satisfies=["5.2"])
+    files["content/policies/POL-1.md"] = front(id="POL-1", title="AI policy", satisfies=["5.2"], **APPROVED)
     found = findings_for(tree(files))
     missing = [f for f in found if f.code == "AIMS018"]
     assert [f.message.split()[3] for f in missing] == ["A.9.4"]
@@ -278,7 +340,7 @@ def test_third_level_clause_covers_its_subclause(tree):
     files = complete_files()
     subclauses = [s for s in load_catalog().subclauses if s.id != "6.1"]
     files["content/policies/POL-1.md"] = front(
-        id="POL-1", title="AI policy", owner="Owner", satisfies=[s.id for s in subclauses] + ["6.1.3"]
+        id="POL-1", title="AI policy", owner="Owner", satisfies=[s.id for s in subclauses] + ["6.1.3"], **APPROVED
     )
     assert not [f for f in findings_for(tree(files)) if f.code == "AIMS019"]
 
@@ -309,7 +371,9 @@ def test_symlinked_evidence_pointing_out_is_refused(tree, tmp_path):
     os.symlink(secret, root / "content/evidence/files/link.txt")
     register = load(root / "content", display_root=root)
     assert register.by_id["E"].attachment is None
-    assert [f.code for f in run_checks(register, TODAY) if f.path.endswith("E.md")] == ["AIMS015"]
+    assert [f.code for f in run_checks(register, TODAY) if f.path.endswith("E.md") and f.code != "AIMS036"] == [
+        "AIMS015"
+    ]
 
 
 def test_symlinked_markdown_pointing_out_is_not_read(tree, tmp_path):

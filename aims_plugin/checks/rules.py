@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from ..model import Clause, Control, Document, Kind, Ref, Status, ref_fields
+from ..model import ActionStatus, Clause, Control, Document, Kind, Ref, Status, Treatment, ref_fields
 from ..model.crossref import find_refs
-from ..register.findings import Finding, error, warning
+from ..register.findings import Finding, error, plural, warning
+from ..register.links import Links, actions_of
 from ..register.records import SAFE_ID, Record, Register
 from ..reports.coverage import clause_coverage
 from ..reports.readiness import changed_since_approval
+from ..reports.registers import risk_register
 
 Rule = Callable[[Register, dt.date], Iterator[Finding]]
 
@@ -49,10 +51,21 @@ def check_ids(register: Register, today: dt.date) -> Iterator[Finding]:
             )
 
 
+def own_controls(register: Register) -> set[str]:
+    """The IDs of the organisation's own controls (beyond Annex A)."""
+    return {
+        r.doc.control
+        for r in register.of_kind(Kind.control)
+        if isinstance(r.doc, Control) and r.doc.organisation_defined
+    }
+
+
 def check_references(register: Register, today: dt.date) -> Iterator[Finding]:
     for record in register.records:
         src = record.source
         for name, ref in ref_fields(type(record.doc)).items():
+            if name == "control" and isinstance(record.doc, Control) and record.doc.organisation_defined:
+                continue  # its own ID; checked in check_controls
             value = getattr(record.doc, name)
             values = value if isinstance(value, list) else [value]
             for index, target in enumerate(values):
@@ -67,6 +80,8 @@ def check_references(register: Register, today: dt.date) -> Iterator[Finding]:
 
 def _reference_problem(register: Register, ref: Ref, target: str) -> tuple[str, str] | None:
     catalog = register.catalog
+    if ref.catalog in ("control", "requirement") and target in own_controls(register):
+        return None
     if ref.catalog is not None:
         local = target.split(":", 1)[1] if target.startswith(f"{catalog.id}:") else target
         if ":" in local:
@@ -123,6 +138,13 @@ def check_controls(register: Register, today: dt.date) -> Iterator[Finding]:
                 src.line_of("applicable"),
                 "AIMS013",
                 f"{doc.control} is included without a justification for including it",
+            )
+        if doc.organisation_defined and doc.control in register.catalog.requirements:
+            yield error(
+                src.display,
+                src.line_of("control"),
+                "AIMS031",
+                f"{doc.control} is an ID of {register.catalog.title}; give an organisation-defined control its own ID",
             )
         yield from _second_write_up(written, doc.control, record)
     for req in register.catalog.controls:
@@ -204,7 +226,7 @@ def check_reviews(register: Register, today: dt.date) -> Iterator[Finding]:
                 src.display,
                 src.line_of("next_review" if "next_review" in src.lines else "review_every"),
                 "AIMS017",
-                f"review was due on {doc.next_review.isoformat()} ({days} days ago)",
+                f"review was due on {doc.next_review.isoformat()} ({plural(days, 'day')} ago)",
             )
 
 
@@ -234,6 +256,112 @@ def check_changed_since_approval(register: Register, today: dt.date) -> Iterator
         )
 
 
+def check_actions(register: Register, today: dt.date) -> Iterator[Finding]:
+    """Action IDs unique (and distinct from document IDs), evidence known, overdue and unfinished closures."""
+    seen: dict[str, str] = {}
+    for record in sorted(register.records, key=lambda r: r.source.rel):
+        src = record.source
+        for index, action in enumerate(actions_of(record)):
+            line = src.line_of("actions", index)
+            where = f"actions[{index}] ({action.id})"
+            if not SAFE_ID.fullmatch(action.id) or ".." in action.id:
+                yield error(
+                    src.display, line, "AIMS008", f"{where}: ID is not safe: use letters, digits, '.', '-', '_'"
+                )
+            elif action.id in register.by_id or action.id in register.catalog.requirements:
+                yield error(
+                    src.display, line, "AIMS009", f"{where}: ID is already used by a document or catalogue entry"
+                )
+            elif (first := seen.setdefault(action.id, f"{src.display}:{line}")) != f"{src.display}:{line}":
+                yield error(src.display, line, "AIMS009", f"{where}: ID is already used by an action at {first}")
+            for target in action.evidence:
+                found = register.by_id.get(target)
+                if found is None and target not in register.broken_ids:
+                    yield error(src.display, line, "AIMS010", f"{where}: evidence: no evidence has the ID '{target}'")
+                elif found is not None and found.kind != Kind.evidence:
+                    yield error(src.display, line, "AIMS011", f"{where}: evidence: '{target}' is a {found.kind.value}")
+            if record.doc.status == Status.retired:
+                continue
+            if action.overdue(today):
+                assert action.due is not None
+                days = (today - action.due).days
+                yield warning(
+                    src.display, line, "AIMS032", f"{where} was due on {action.due} ({plural(days, 'day')} ago)"
+                )
+            if action.status == ActionStatus.done and (not action.evidence or action.closed_on is None):
+                missing = " and ".join(
+                    m
+                    for m, absent in (("evidence", not action.evidence), ("closed_on", action.closed_on is None))
+                    if absent
+                )
+                yield warning(src.display, line, "AIMS033", f"{where} is done without {missing}")
+            if action.status == ActionStatus.open and action.closed_on is not None:
+                yield warning(src.display, line, "AIMS033", f"{where} has closed_on but its status is open")
+
+
+def check_risk_acceptance(register: Register, today: dt.date) -> Iterator[Finding]:
+    """A residual risk above appetite needs a recorded acceptance; a band nobody may accept cannot be accepted."""
+    for row in risk_register(register, Links(register)):
+        doc, src = row.risk, row.record.source
+        if doc.status == Status.retired:
+            continue
+        band = row.residual_band
+        score = row.residual if row.residual is not None else row.inherent
+        line = src.line_of("treatment" if "treatment" in src.lines else "likelihood")
+        if doc.treatment == Treatment.accept and band.accepted_by is None and row.above_appetite:
+            yield error(
+                src.display,
+                line,
+                "AIMS034",
+                f"rated {band.name} ({score}): the risk criteria let nobody accept this band",
+            )
+        elif row.needs_acceptance:
+            message = (
+                f"rated {band.name} ({score}), above the appetite ({register.criteria.appetite}): "
+                f"record accepted_by and accepted_on (may be accepted by: {band.accepted_by or 'nobody'})"
+            )
+            make = error if doc.treatment == Treatment.accept else warning
+            yield make(src.display, line, "AIMS034", message)
+
+
+def check_statement(register: Register, today: dt.date) -> Iterator[Finding]:
+    """One record holds the SoA's document control; the EU AI Act needs the organisation's roles."""
+    statements = register.of_kind(Kind.soa)
+    for extra in statements[1:]:
+        yield error(
+            extra.source.display,
+            1,
+            "AIMS020",
+            f"the Statement of Applicability already has its record in {statements[0].source.display}",
+        )
+    if "eu-ai-act" in register.frameworks and not any(
+        getattr(r.doc, "eu_ai_act_roles", None) for r in register.of_kind(Kind.system)
+    ):
+        yield warning(
+            register_display(register, "systems"),
+            1,
+            "AIMS035",
+            "no AI system names the organisation's eu_ai_act_roles: every EU AI Act article is counted as applicable",
+        )
+
+
+def check_evidence_dates(register: Register, today: dt.date) -> Iterator[Finding]:
+    for record in register.of_kind(Kind.evidence):
+        doc = record.doc
+        if (
+            doc.status != Status.retired
+            and getattr(doc, "expires", None) is None
+            and getattr(doc, "collected_on", None) is None
+        ):
+            src = record.source
+            yield warning(
+                src.display,
+                src.line_of("id"),
+                "AIMS036",
+                "evidence without collected_on or expires never counts as current",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     check_ids,
     check_references,
@@ -244,4 +372,8 @@ RULES: tuple[Rule, ...] = (
     check_reviews,
     check_cross_references,
     check_changed_since_approval,
+    check_actions,
+    check_risk_acceptance,
+    check_statement,
+    check_evidence_dates,
 )

@@ -99,33 +99,37 @@ class Refused(Exception):
 
 def parse_yaml(
     fm_text: str,
+    offset: int = _OFFSET,
 ) -> tuple[dict[str, Any], dict[str, int], dict[str, list[int]], list[tuple[str, int]]]:
-    """Parse front matter, keeping each key's line; a refusal raises `Refused`."""
+    """Parse front matter, keeping each key's line; a refusal raises `Refused`.
+
+    `offset` is the file line of the text's first line (front matter starts below `---`).
+    """
     loader = _Loader(fm_text)
     try:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = mark.line + _OFFSET if mark else _OFFSET
+            line = mark.line + offset if mark else offset
             problem = exc.problem or exc.context or "syntax error"
             raise Refused(line, "AIMS003", f"front matter is not valid YAML: {problem}") from None
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, controls)
-            line = fm_text.count("\n", 0, max(exc.position, 0)) + _OFFSET
+            line = fm_text.count("\n", 0, max(exc.position, 0)) + offset
             raise Refused(line, "AIMS003", f"front matter has a character YAML does not allow ({exc.reason})") from None
         except yaml.YAMLError as exc:
             message = str(exc).splitlines()[0]
-            raise Refused(_OFFSET, "AIMS003", f"front matter is not valid YAML: {message}") from None
+            raise Refused(offset, "AIMS003", f"front matter is not valid YAML: {message}") from None
         except RecursionError:
-            raise Refused(_OFFSET, "AIMS005", "front matter is nested too deeply") from None
+            raise Refused(offset, "AIMS005", "front matter is nested too deeply") from None
         if node is None:
             raise Refused(1, "AIMS004", "front matter is empty; it needs at least 'id' and 'title'")
         if not isinstance(node, yaml.MappingNode):
-            raise Refused(node.start_mark.line + _OFFSET, "AIMS004", "front matter must be a mapping of keys to values")
+            raise Refused(node.start_mark.line + offset, "AIMS004", "front matter must be a mapping of keys to values")
         # Without anchors there is nothing to expand; only bound the rest.
         if ("&" in fm_text or len(fm_text) > 65536) and not _bounded(node):
             raise Refused(
-                node.start_mark.line + _OFFSET,
+                node.start_mark.line + offset,
                 "AIMS005",
                 f"front matter expands to more than {MAX_NODES} values or {MAX_DEPTH} levels (YAML aliases?)",
             )
@@ -133,13 +137,13 @@ def parse_yaml(
             if "<<" in fm_text:
                 loader.flatten_mapping(node)  # resolve `<<` merge keys first
         except yaml.YAMLError as exc:
-            raise Refused(node.start_mark.line + _OFFSET, "AIMS003", f"front matter is not valid YAML: {exc}") from None
+            raise Refused(node.start_mark.line + offset, "AIMS003", f"front matter is not valid YAML: {exc}") from None
         data: dict[str, Any] = {}
         lines: dict[str, int] = {}
         items: dict[str, list[int]] = {}
         duplicates: list[tuple[str, int]] = []
         for key_node, value_node in node.value:
-            line = key_node.start_mark.line + _OFFSET
+            line = key_node.start_mark.line + offset
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 raise Refused(line, "AIMS004", "a front-matter key must be plain text")
             key = key_node.value
@@ -147,15 +151,15 @@ def parse_yaml(
                 duplicates.append((key, line))
             lines[key] = line
             if isinstance(value_node, yaml.SequenceNode):
-                items[key] = [item.start_mark.line + _OFFSET for item in value_node.value]
+                items[key] = [item.start_mark.line + offset for item in value_node.value]
             try:
                 data[key] = _construct(loader, value_node)
             except RecursionError:
-                raise Refused(value_node.start_mark.line + _OFFSET, "AIMS005", f"{key}: nested too deeply") from None
+                raise Refused(value_node.start_mark.line + offset, "AIMS005", f"{key}: nested too deeply") from None
             except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
                 problem = getattr(exc, "problem", None) or str(exc)
                 raise Refused(
-                    value_node.start_mark.line + _OFFSET, "AIMS003", f"{key}: YAML cannot read this value: {problem}"
+                    value_node.start_mark.line + offset, "AIMS003", f"{key}: YAML cannot read this value: {problem}"
                 ) from None
         return data, lines, items, duplicates
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 
 from ..catalog import Catalog, load_catalog
 from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, accepted_keys, spec_of
+from ..model.criteria import CRITERIA_FILE, DEFAULT_CRITERIA, RiskCriteria
 from ..register.findings import Finding, error, warning
 from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
@@ -36,8 +38,14 @@ def load(
     catalog: Catalog | None = None,
     history: bool = True,
     frameworks: Sequence[str] = (),
+    shelf_life: str = "12 months",
+    expiry_window: int = 60,
 ) -> Register:
-    """Read every `.md` file under `content_dir` into a register (with its git history)."""
+    """Read every `.md` file under `content_dir` into a register (with its git history).
+
+    `shelf_life` and `expiry_window` are the project's evidence settings; the
+    risk criteria come from the content folder's `risk_criteria.yaml`.
+    """
     content_dir = Path(content_dir)
     real_root = Path(os.path.realpath(content_dir))
     display_root = Path(display_root) if display_root is not None else content_dir.parent
@@ -54,6 +62,7 @@ def load(
         return order[record.kind], position.get(topic, len(position)), record.source.rel
 
     records.sort(key=sort_key)
+    criteria = read_criteria(content_dir / CRITERIA_FILE, f"{prefix}/{CRITERIA_FILE}", findings)
     return Register(
         content_dir=content_dir,
         catalog=catalog,
@@ -63,6 +72,9 @@ def load(
         broken_ids=broken,
         history=read_history(content_dir) if history else History(notice=NOT_READ),
         frameworks={name: load_catalog(name) for name in frameworks},
+        criteria=criteria,
+        shelf_life=shelf_life,
+        expiry_window=expiry_window,
     )
 
 
@@ -148,7 +160,17 @@ def _parse_file(path: Path, rel: str, display: str, real_root: Path, findings: l
     except Refused as refused:
         fail(refused.line, refused.code, refused.message)
         return None
-    source = Source(path, display, rel, source_lines, item_lines, body, body_line, hashlib.sha256(raw).hexdigest())
+    source = Source(
+        path,
+        display,
+        rel,
+        source_lines,
+        item_lines,
+        body,
+        body_line,
+        hashlib.sha256(raw).hexdigest(),
+        placeholder=PLACEHOLDER in body,
+    )
     for key, line in duplicates:
         findings.append(error(display, line, "AIMS022", f"key '{key}' is given twice; only one can count"))
     return source, data
@@ -170,6 +192,8 @@ def _build_record(
         return None
     data["kind"] = kind.value
     model = MODELS[kind]
+    if spec_of(kind).prose and not source.placeholder:
+        source.placeholder = is_placeholder(source.body)
 
     allowed = accepted_keys(kind)
     for key in data:
@@ -230,6 +254,9 @@ def _validation_finding(problem: dict[str, Any], source: Source, kind: Kind) -> 
     key = str(loc[0]) if loc else ""
     index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
     where = key + (f"[{index}]" if index is not None else "")
+    deeper = [str(part) for part in loc[2 if index is not None else 1 :] if not str(part).startswith("function-")]
+    if deeper:
+        where += "." + ".".join(deeper)
     if problem["type"] == "missing":
         message = f"required key '{key}' is missing for a {kind.value}"
         line = 1
@@ -241,6 +268,50 @@ def _validation_finding(problem: dict[str, Any], source: Source, kind: Kind) -> 
         message = f"{where}: {problem['msg'].replace('Value error, ', '')} (got {shown})"
         line = source.line_of(key, index)
     return error(source.display, line, "AIMS006", message)
+
+
+#: Marks a body as not yet written (the scaffold's stubs carry it).
+PLACEHOLDER = "<!-- aims:placeholder -->"
+_NOT_TEXT = re.compile(r"<!--.*?-->|^[ \t]*#[^\n]*$|\s+", re.DOTALL | re.MULTILINE)
+
+
+def is_placeholder(body: str) -> bool:
+    """A body with the placeholder marker, or with no text beyond headings and comments.
+
+    The second test applies only to kinds whose body is the document (`KindSpec.prose`).
+    """
+    return PLACEHOLDER in body or not _NOT_TEXT.sub("", body)
+
+
+def read_criteria(path: Path, display: str, findings: list[Finding]) -> RiskCriteria:
+    """The organisation's risk criteria, or the default when the file is absent (or broken: its errors are findings)."""
+    if not path.is_file():
+        return DEFAULT_CRITERIA
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        findings.append(error(display, 1, "AIMS030", f"cannot read the risk criteria: {exc}"))
+        return DEFAULT_CRITERIA
+    try:
+        data, lines, items, _ = parse_yaml(text.replace("\r\n", "\n"), offset=1)
+    except Refused as refused:
+        message = refused.message.replace("front matter", "the risk criteria")
+        findings.append(error(display, refused.line, "AIMS030", message))
+        return DEFAULT_CRITERIA
+    try:
+        return RiskCriteria.model_validate(data)
+    except ValidationError as exc:
+        for problem in exc.errors(include_url=False):
+            loc = problem.get("loc", ())
+            key = str(loc[0]) if loc else ""
+            index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+            line = (items.get(key) or [])[index] if index is not None and index < len(items.get(key) or []) else None
+            where = ".".join(str(p) for p in loc) or "risk criteria"
+            message = problem["msg"].replace("Value error, ", "")
+            if problem["type"] == "missing":
+                message = "is missing"
+            findings.append(error(display, line or lines.get(key, 1), "AIMS030", f"{where}: {message}"))
+        return DEFAULT_CRITERIA
 
 
 def _inside(path: Path, root: Path) -> bool:

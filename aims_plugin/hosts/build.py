@@ -45,7 +45,13 @@ class Build:
 
     @functools.cached_property
     def register(self) -> Register:
-        return load(self.content_dir, display_root=self.display_root, frameworks=self.frameworks)
+        return load(
+            self.content_dir,
+            display_root=self.display_root,
+            frameworks=self.frameworks,
+            shelf_life=self.settings.evidence_shelf_life,
+            expiry_window=self.settings.expiring_within_days,
+        )
 
     @functools.cached_property
     def findings(self) -> list[Finding]:

@@ -11,8 +11,9 @@ import click
 
 from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
 from ..files.history import SnapshotError
-from ..model import KIND_TITLES, Audience, Implementation, Status, front_matter_schema
+from ..model import KIND_TITLES, Audience, Implementation, front_matter_schema
 from ..register.findings import ExitCode, Severity
+from ..reports.frameworks import STATES
 from .build import Build
 from .project import Project, ProjectError, read_project
 
@@ -107,6 +108,10 @@ def schema(fmt: str) -> None:
         click.echo(json.dumps(front_matter_schema(), indent=2, sort_keys=True))
 
 
+#: `aims status` lists at most this many items of each kind of open item.
+STATUS_LIMIT = 25
+
+
 @main.command()
 @ROOT
 @click.option("--framework", default=None, help="Show coverage of another framework (nist-ai-rmf, eu-ai-act).")
@@ -126,56 +131,40 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
         click.echo(click.style(text, bold=True))
 
     head(f"AIMS readiness on {day.isoformat()} ({len(register.records)} records)")
-    click.echo(f"  Annex A write-ups     {report.write_ups}")
+    click.echo("  (only approved, written documents count; the rest are open items)")
+    click.echo(f"  controls written up   {report.write_ups}")
     click.echo(f"  applicable controls   {len(report.applicable)}  (excluded: {len(report.excluded)})")
     for state in Implementation:
         rows = report.by_implementation[state]
         click.echo(f"    {state.value:<19} {len(rows)}")
     click.echo(f"  implemented           {report.implemented}")
     click.echo(f"  evidenced             {report.evidenced_fraction}")
+    if report.evidence_in_progress:
+        click.echo(f"    evidence for work in progress, not counted: {len(report.evidence_in_progress)}")
     click.echo(f"  subclauses covered    {report.subclause_coverage}")
-    statuses = ", ".join(f"{s.value} {len(report.by_status[s])}" for s in Status)
+    if report.subclauses_in_review:
+        click.echo(f"    in review, not counted: {len(report.subclauses_in_review)}")
+    statuses = ", ".join(f"{s.value.replace('_', ' ')} {len(rows)}" for s, rows in report.by_status.items())
     click.echo(f"  documents by status   {statuses}")
+    if report.statement is not None:
+        doc = report.statement.doc
+        click.echo(f"  SoA record            {report.statement.id} v{doc.version or '-'}, {doc.status.value}")
+    else:
+        click.echo("  SoA record            none (add content/soa/SOA.md)")
 
-    def listing(title: str, items: list[str]) -> None:
-        if items:
-            head(f"{title} ({len(items)})")
-            for item in items:
-                click.echo(f"  {item}")
-
-    listing("Controls without a write-up", [f"{r.control} {r.title}" for r in report.missing_write_ups])
-    listing("Subclauses not covered", report.subclauses_missing)
-    listing(
-        "Applicable controls not implemented",
-        [
-            f"{r.control} {r.title} [{r.implementation.value if r.implementation else '-'}]"
-            for r in report.applicable
-            if r.implementation != Implementation.implemented
-        ],
-    )
-    listing(
-        "Applicable controls without current evidence",
-        [f"{r.control} {r.title}" for r in report.applicable if not r.evidenced],
-    )
-    listing(
-        "Overdue reviews",
-        [f"{r.id} (due {r.doc.next_review}) {r.source.display}" for r in report.overdue_reviews],
-    )
-    listing(
-        "Expired evidence", [f"{r.id} (expired {r.doc.expires}) {r.source.display}" for r in report.expired_evidence]
-    )
-    listing(
-        "Risks past their review date",
-        [f"{r.id} (due {r.doc.next_review}) {r.source.display}" for r in report.stale_risks],
-    )
-    listing(
-        "Changed since approval",
-        [
-            f"{r.id} (approved {r.doc.approved_on}, changed {rev.date.date()} {rev.short}) {r.source.display}"
-            for r, rev in report.changed_since_approval
-        ],
-    )
-    listing("Documents without an owner", [f"{r.id} {r.source.display}" for r in report.missing_owner])
+    head(f"Open items ({len(report.open)})")
+    for category, items in report.open.groups():
+        if not items:
+            continue
+        head(f"{category.title} ({len(items)})")
+        for item in items[:STATUS_LIMIT]:
+            name = f"{item.action} on {item.ref}" if item.action else item.ref
+            title = "" if item.action else " " + item.title.removeprefix(item.ref).strip()
+            owner = item.owner or "unassigned"
+            due = f", due {item.due}" + (" OVERDUE" if item.overdue(day) else "") if item.due else ""
+            click.echo(f"  {name}{title}: {item.detail} [{owner}{due}]")
+        if len(items) > STATUS_LIMIT:
+            click.echo(f"  ... and {len(items) - STATUS_LIMIT} more (see the readiness page)")
     if errors:
         head(f"Errors to fix first ({len(errors)}): run `aims check` for the list")
 
@@ -330,16 +319,19 @@ def _framework_status(root: Path, framework: str, day: dt.date) -> None:
     build = Build(project.root, project.settings, day, display_root=_display_root(project.root), frameworks=frameworks)
     reports = build.reports(Audience.auditor, changes_since="")
     cov = next(c for c in reports.frameworks if c.catalog.id == framework)
-    click.echo(click.style(f"{cov.catalog.title}: {len(cov.rows)} requirements on {day.isoformat()}", bold=True))
-    for state in ("evidenced", "implemented", "covered", "gap"):
-        click.echo(f"  {state:<12} {cov.count(state)} / {len(cov.rows)}")
-    for state, title in (("gap", "Gaps"), ("covered", "Covered, but mapped controls not implemented and evidenced")):
+    title = f"{cov.catalog.title}: {len(cov.rows)} requirements, {cov.applicable} applicable, on {day.isoformat()}"
+    click.echo(click.style(title, bold=True))
+    for state in STATES:
+        whole = len(cov.rows) if state == "not_applicable" else cov.applicable
+        click.echo(f"  {cov.state_titles[state]:<28} {cov.count(state)} / {whole}")
+    for state in ("gap", "covered", "not_applicable"):
         rows = [row for row in cov.rows if row.state == state]
         if rows:
-            click.echo(click.style(f"{title} ({len(rows)})", bold=True))
+            click.echo(click.style(f"{cov.state_titles[state]} ({len(rows)})", bold=True))
             for row in rows:
                 via = ", ".join(m.source for m in row.mappings) or "no ISO/IEC 42001 mapping"
-                click.echo(f"  {row.requirement.id:<14} {row.requirement.title}  [{via}]")
+                why = row.not_applicable or via
+                click.echo(f"  {row.requirement.id:<14} {row.requirement.title}  [{why}]")
 
 
 @main.command()

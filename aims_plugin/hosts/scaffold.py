@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 
 from ..catalog import load_catalog
+from ..files.load import PLACEHOLDER
+from ..model.criteria import CRITERIA_FILE
 from ..outputs.writefile import write_atomically
 from ..present.templates import md_escape
 
@@ -117,6 +119,23 @@ aims:
 """
 
 
+#: The default risk criteria, written out so the organisation can make them its own.
+CRITERIA_YAML = """\
+# Risk criteria: the scales, rating bands and appetite the risk register uses.
+# Scores are likelihood x impact, each 1 to 5. Bands must cover 1..25 once,
+# lowest first; a residual risk rated above the appetite band needs
+# accepted_by and accepted_on, and a band without accepted_by cannot be accepted.
+likelihood: [Rare, Unlikely, Possible, Likely, Almost certain]
+impact: [Negligible, Minor, Moderate, Major, Severe]
+bands:
+  - {name: Low, min: 1, max: 4, colour: "#2e7d32", accepted_by: Risk owner}
+  - {name: Medium, min: 5, max: 9, colour: "#f9a825", accepted_by: AIMS owner}
+  - {name: High, min: 10, max: 16, colour: "#ef6c00", accepted_by: Top management}
+  - {name: Very high, min: 17, max: 25, colour: "#b71c1c"}
+appetite: Medium
+"""
+
+
 def _doc(fields: dict[str, object], body: str) -> str:
     front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
     return f"---\n{front}---\n\n{body.strip()}\n"
@@ -144,13 +163,13 @@ def scaffold_files(organisation: str, today: dt.date) -> dict[str, str]:
                 "owner": "AIMS owner",
                 "status": "draft",
             },
-            f"## Intent\n\n{req.intent or req.title}\n\n## How we implement it\n\nTo be written.\n\n"
+            f"{PLACEHOLDER}\n\n## Intent\n\n{req.intent or req.title}\n\n## How we implement it\n\nTo be written.\n\n"
             "## Evidence\n\n" + "\n".join(f"- {e}" for e in req.evidence_examples),
         )
     for req in catalog.subclauses:
         files[f"content/clauses/{req.id}.md"] = _doc(
             {"clause": req.id, "owner": "AIMS owner", "status": "draft"},
-            f"## Intent\n\n{req.intent or req.title}\n\n## How we meet it\n\nTo be written.",
+            f"{PLACEHOLDER}\n\n## Intent\n\n{req.intent or req.title}\n\n## How we meet it\n\nTo be written.",
         )
     files["content/policies/POL-001.md"] = _doc(
         {
@@ -245,6 +264,19 @@ The AIMS owner maintains this policy; top management approves it.
         "Replace with a real record; keep the evidence file beside it in `files/`.",
     )
     files["content/evidence/files/EV-001.csv"] = "name,acknowledged_on\nExample Person,2026-01-01\n"
+    files["content/soa/SOA.md"] = _doc(
+        {
+            "id": "SOA",
+            "title": "Statement of Applicability",
+            "owner": "AIMS owner",
+            "status": "draft",
+            "version": "0.1",
+            "review_every": "12 months",
+        },
+        "The Statement of Applicability is generated from the control write-ups in `content/controls/`; "
+        "this record holds its version, approval and review.",
+    )
+    files[f"content/{CRITERIA_FILE}"] = CRITERIA_YAML
     return files
 
 

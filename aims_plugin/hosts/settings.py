@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
 from ..model import Audience
+from ..model.fields import Interval
 
 Framework = Literal[tuple(f for f in available_frameworks() if f != DEFAULT_FRAMEWORK)]  # type: ignore[valid-type]
 
@@ -45,6 +46,12 @@ class Settings(BaseModel):
     attach_evidence: bool = Field(False, description="Embed evidence files in the pack as PDF attachments.")
     pdfa: bool = Field(False, description="Write the pack as PDF/A-3b.")
     pdf_on_serve: bool = Field(False, description="Also build the pack under `mkdocs serve`.")
+    evidence_shelf_life: Interval = Field(
+        "12 months", description="How long evidence without `expires` stays current after `collected_on`."
+    )
+    expiring_within_days: Annotated[int, Field(ge=0)] = Field(
+        60, description="Evidence expiring within this many days is listed as an open item."
+    )
 
     @field_validator("pdf_filename")
     @classmethod

@@ -2,12 +2,15 @@
 
 from .fields import (
     INTERVAL,
+    Action,
+    ActionStatus,
     Audience,
     AuditType,
     Classification,
     Date,
     Document,
     EuAiActCategory,
+    EuAiActRole,
     Id,
     IdList,
     Implementation,
@@ -37,6 +40,7 @@ from .kinds import (
     Policy,
     Procedure,
     Risk,
+    Statement,
     System,
 )
 from .registry import (
@@ -59,6 +63,8 @@ __all__ = [
     "KIND_TITLES",
     "MODELS",
     "SPECS",
+    "Action",
+    "ActionStatus",
     "Audience",
     "Audit",
     "AuditType",
@@ -68,6 +74,7 @@ __all__ = [
     "Date",
     "Document",
     "EuAiActCategory",
+    "EuAiActRole",
     "Evidence",
     "Id",
     "IdList",
@@ -88,6 +95,7 @@ __all__ = [
     "Risk",
     "RiskTier",
     "Score",
+    "Statement",
     "Status",
     "System",
     "Text",

@@ -113,6 +113,23 @@ class NonconformityGrade(StrEnum):
     observation = "observation"
 
 
+class ActionStatus(StrEnum):
+    open = "open"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class EuAiActRole(StrEnum):
+    """The organisation's roles under the EU AI Act (Art. 3), as the catalogue's `roles` name them."""
+
+    provider = "provider"
+    deployer = "deployer"
+    importer = "importer"
+    distributor = "distributor"
+    gpai_provider = "gpai_provider"
+    gpai_systemic_risk = "gpai_systemic_risk"
+
+
 @dataclass(frozen=True)
 class Ref:
     """Marks a field whose values name other records or catalogue entries.
@@ -159,6 +176,34 @@ Score = Annotated[int, Field(ge=1, le=5, strict=True)]
 IdList = Annotated[list[Id], BeforeValidator(text_list)]
 TextList = Annotated[list[Text], BeforeValidator(text_list)]
 Version = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=64)]
+Interval = Annotated[str, Field(pattern=INTERVAL.pattern)]
+
+
+class Action(BaseModel):
+    """One tracked action: a treatment step, a review output, a corrective or follow-up action."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    id: Id = Field(description="Unique in the AIMS, like a document ID.")
+    title: Text
+    owner: Text | None = None
+    due: Date | None = None
+    status: ActionStatus = ActionStatus.open
+    closed_on: Date | None = None
+    evidence: Annotated[IdList, Ref(kinds=("evidence",))] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_prose(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            raise ValueError("an action is a mapping (id, title, owner, due, status), not a sentence")
+        return data
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.status == ActionStatus.open and self.due is not None and self.due < today
+
+
+Actions = list[Action]
 
 
 def _kind_choices(schema: dict[str, Any]) -> None:
@@ -185,7 +230,7 @@ class Document(BaseModel):
     approved_on: Date | None = None
     effective: Date | None = None
     next_review: Date | None = Field(None, description="Derived from approved_on + review_every when not given.")
-    review_every: Annotated[str, Field(pattern=INTERVAL.pattern)] | None = Field(
+    review_every: Interval | None = Field(
         None, description="Review interval such as `12 months`, counted from approved_on."
     )
     classification: Classification = Classification.internal

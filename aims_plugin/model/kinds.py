@@ -11,15 +11,18 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, model_validator
 
 from .fields import (
+    Actions,
     AuditType,
     Date,
     Document,
     EuAiActCategory,
+    EuAiActRole,
     Id,
     IdList,
     Implementation,
     IncidentSeverity,
     InclusionBasis,
+    Interval,
     Lifecycle,
     NonconformityGrade,
     Ref,
@@ -52,7 +55,12 @@ class Control(Document):
 
     id: Id = Field(description="Defaults to the control ID.")
     title: Text | None = None
-    control: Annotated[Id, Ref(catalog="control")]
+    control: Annotated[Id, Ref(catalog="control")] = Field(
+        description="The Annex A control ID, or the organisation's own ID when organisation_defined."
+    )
+    organisation_defined: bool = Field(
+        False, strict=True, description="A control the organisation adds beyond Annex A (clause 6.1.3); needs a title."
+    )
     applicable: bool = Field(strict=True)
     justification: Text | None = None
     inclusion_basis: Annotated[list[InclusionBasis], BeforeValidator(text_list)] = Field(default_factory=list)
@@ -69,6 +77,12 @@ class Control(Document):
     @classmethod
     def _id_from_control(cls, data: Any) -> Any:
         return default_id(data, "control")
+
+    @model_validator(mode="after")
+    def _own_controls_have_titles(self) -> Control:
+        if self.organisation_defined and not self.title:
+            raise ValueError("an organisation-defined control needs a title")
+        return self
 
 
 class Clause(Document):
@@ -95,6 +109,9 @@ class Risk(Document):
     residual_impact: Score | None = None
     treatment: Treatment | None = None
     controls: Annotated[IdList, Ref(catalog="control")] = Field(default_factory=list)
+    accepted_by: Text | None = Field(None, description="Who accepted the residual risk (needed above appetite).")
+    accepted_on: Date | None = None
+    actions: Actions = Field(default_factory=list, description="The treatment plan's actions.")
 
 
 class System(Document):
@@ -105,6 +122,9 @@ class System(Document):
     risk_tier: RiskTier | None = None
     eu_ai_act_category: EuAiActCategory | None = None
     provider: Text | None = None
+    eu_ai_act_roles: Annotated[list[EuAiActRole], BeforeValidator(text_list)] = Field(
+        default_factory=list, description="The organisation's EU AI Act roles for this system."
+    )
     data_sources: TextList = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -134,6 +154,9 @@ class Evidence(Document):
     collected_by: Text | None = None
     controls: Annotated[IdList, Ref(catalog="control")] = Field(default_factory=list)
     expires: Date | None = None
+    shelf_life: Interval | None = Field(
+        None, description="How long it stays current after collected_on when it has no expires (default: setting)."
+    )
 
 
 class Incident(Document):
@@ -146,6 +169,7 @@ class Incident(Document):
     severity: IncidentSeverity | None = None
     reported_to: TextList = Field(default_factory=list)
     nonconformities: Annotated[IdList, Ref(kinds=("nonconformity",))] = Field(default_factory=list)
+    actions: Actions = Field(default_factory=list, description="Follow-up actions.")
 
 
 class Audit(Document):
@@ -156,6 +180,7 @@ class Audit(Document):
     auditor: Text | None = None
     scope: Text | None = None
     nonconformities: Annotated[IdList, Ref(kinds=("nonconformity",))] = Field(default_factory=list)
+    actions: Actions = Field(default_factory=list, description="Follow-up actions from the audit.")
 
 
 class ManagementReview(Document):
@@ -164,7 +189,7 @@ class ManagementReview(Document):
     held_on: Date | None = None
     chair: Text | None = None
     attendees: TextList = Field(default_factory=list)
-    actions: TextList = Field(default_factory=list)
+    actions: Actions = Field(default_factory=list, description="The review's decisions and actions.")
 
 
 class Nonconformity(Document):
@@ -177,3 +202,8 @@ class Nonconformity(Document):
     corrective_action: Text | None = None
     due: Date | None = None
     closed_on: Date | None = None
+    actions: Actions = Field(default_factory=list, description="Corrective actions.")
+
+
+class Statement(Document):
+    """The Statement of Applicability as a controlled document: its version, approval and review."""

@@ -43,8 +43,9 @@ class KindSpec:
     folder: str
     #: Heading of the kind's list, in navigation and pack ("Policies").
     title: str
-    #: `page`: a site page per record; `register`: anchored entries on paginated register pages.
-    layout: Literal["page", "register"] = "page"
+    #: `page`: a site page per record; `register`: anchored entries on paginated register pages;
+    #: `home`: one record, shown at the head of the generated page `home`.
+    layout: Literal["page", "register", "home"] = "page"
     #: Site folder of the register pages (layout `register`).
     register_folder: str | None = None
     #: The field naming the catalogue entry a record writes up (its page is named after it).
@@ -67,6 +68,10 @@ class KindSpec:
     extra_keys: frozenset[str] = frozenset()
     #: Labels of fields for which "first word capitalised" is wrong.
     labels: Mapping[str, str] = field(default_factory=dict)
+    #: The body is the document: one with no text beyond headings is a placeholder.
+    prose: bool = False
+    #: The generated page that shows the kind's single record at its head, instead of a page of its own.
+    home: str | None = None
 
     @property
     def section_title(self) -> str:
@@ -82,7 +87,17 @@ class KindSpec:
 
 
 SPECS: tuple[KindSpec, ...] = (
-    KindSpec("policy", k.Policy, "policies", "Policies", nav=1, pack=1, pack_anchor="policies", pack_contents=True),
+    KindSpec(
+        "policy",
+        k.Policy,
+        "policies",
+        "Policies",
+        nav=1,
+        pack=1,
+        pack_anchor="policies",
+        pack_contents=True,
+        prose=True,
+    ),
     KindSpec(
         "procedure",
         k.Procedure,
@@ -92,6 +107,7 @@ SPECS: tuple[KindSpec, ...] = (
         pack=2,
         pack_anchor="procedures",
         pack_contents=True,
+        prose=True,
     ),
     KindSpec(
         "control",
@@ -106,6 +122,7 @@ SPECS: tuple[KindSpec, ...] = (
         pack=4,
         pack_anchor="controls",
         pack_contents=True,
+        prose=True,
     ),
     KindSpec(
         "clause",
@@ -120,6 +137,7 @@ SPECS: tuple[KindSpec, ...] = (
         pack=3,
         pack_anchor="clauses",
         pack_contents=True,
+        prose=True,
     ),
     KindSpec(
         "risk",
@@ -143,7 +161,7 @@ SPECS: tuple[KindSpec, ...] = (
         pack=6,
         pack_anchor="systems",
         extra_keys=frozenset({"name"}),
-        labels={"eu_ai_act_category": "EU AI Act category"},
+        labels={"eu_ai_act_category": "EU AI Act category", "eu_ai_act_roles": "EU AI Act roles"},
     ),
     KindSpec(
         "impact_assessment",
@@ -153,6 +171,7 @@ SPECS: tuple[KindSpec, ...] = (
         nav=6,
         pack=7,
         pack_anchor="assessments",
+        prose=True,
     ),
     KindSpec(
         "evidence",
@@ -179,6 +198,16 @@ SPECS: tuple[KindSpec, ...] = (
         nav=10,
         pack=10,
         pack_anchor="nonconformities",
+    ),
+    KindSpec(
+        "soa",
+        k.Statement,
+        "soa",
+        "Statement of Applicability",
+        layout="home",
+        index=False,
+        home="statement-of-applicability.md",
+        pack_anchor="soa",
     ),
 )
 

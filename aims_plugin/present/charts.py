@@ -7,18 +7,12 @@ from html import escape
 
 from markupsafe import Markup
 
+from ..model.criteria import RiskCriteria
 from ..reports.registers import HeatMap
 
-#: Fill colours by score band (likelihood x impact).
-BANDS = ((4, "#cfe8cf"), (9, "#fbe7a6"), (15, "#f7c08a"), (25, "#ef8f86"))
 
-
-def band(score: int) -> str:
-    return next(colour for limit, colour in BANDS if score <= limit)
-
-
-def heatmap_svg(heat: HeatMap, cell_href: Callable[[int, int], str], title: str) -> Markup:
-    """A 5x5 likelihood x impact grid; each count links to the risks it counts."""
+def heatmap_svg(heat: HeatMap, criteria: RiskCriteria, cell_href: Callable[[int, int], str], title: str) -> Markup:
+    """A 5x5 likelihood x impact grid in the organisation's band colours; each count links to its risks."""
     size, pad = 44, 34
     width = pad + 5 * size + 8
     height = pad + 5 * size + 8 + 22
@@ -35,14 +29,15 @@ def heatmap_svg(heat: HeatMap, cell_href: Callable[[int, int], str], title: str)
         for impact in range(1, 6):
             x = pad + (impact - 1) * size
             count = len(heat.cells[likelihood - 1][impact - 1])
+            band = criteria.band(likelihood * impact)
             rect = (
                 f'<rect x="{x}" y="{y}" width="{size - 2}" height="{size - 2}" rx="3" '
-                f'fill="{band(likelihood * impact)}" stroke="#888" stroke-width="0.5"/>'
+                f'fill="{band.colour}" stroke="#888" stroke-width="0.5"><title>{escape(band.name)}</title></rect>'
             )
             if count:
                 label = (
                     f'<text x="{x + size / 2 - 1}" y="{y + size / 2 + 5}" text-anchor="middle" '
-                    f'font-size="14" font-weight="bold">{count}</text>'
+                    f'font-size="14" font-weight="bold" fill="{band.text_colour}">{count}</text>'
                 )
                 href = escape(cell_href(likelihood, impact))
                 out.append(f'<a href="{href}">{rect}{label}</a>')

@@ -11,6 +11,8 @@ from ..register.records import Record
 
 #: Fields the panel shows in its own table (`satisfies` is listed with the kind's fields).
 COMMON_FIELDS = frozenset(Document.model_fields) | {"title", "body"}
+#: Fields shown in tables of their own (the actions table), not as facts.
+OWN_TABLES = frozenset({"actions"})
 
 Facts = list[tuple[str, list[tuple[str, str | None]]]]
 
@@ -30,7 +32,7 @@ def document_facts(
     refs: dict[str, Ref] = ref_fields(type(doc))
     rows = []
     for name in type(doc).model_fields:
-        if name in COMMON_FIELDS - {"satisfies"}:
+        if name in COMMON_FIELDS - {"satisfies"} or name in OWN_TABLES:
             continue
         value = getattr(doc, name)
         if value is None or value == []:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog, Requirement
 from ..model import SPECS, KindSpec, spec_of
+from ..register.links import actions_of
 from ..register.records import Record, Register
 
 
@@ -53,6 +54,13 @@ class Linker:
             records = view.of_kind(spec.name)
             for index, record in enumerate(records):
                 self._place_record(spec, record, index)
+        # An action lands in its record's actions table.
+        for record in view.records:
+            for action in actions_of(record):
+                parent = self.targets.get(record.id)
+                if parent is not None and action.id not in self.targets:
+                    anchor = f"action-{action.id}"
+                    self.targets[action.id] = Target(parent.page, anchor, anchor, action.title)
         # Catalogue IDs below a subclause (6.1.2, 9.2.1 ...) land where their subclause does.
         clause = next(spec for spec in SPECS if spec.catalog_type == "subclause")
         for req in catalog.of_type("subclause"):
@@ -62,6 +70,10 @@ class Linker:
                 self.targets[req.id] = Target(parent.page, parent.anchor, pack, req.title)
 
     def _place_record(self, spec: KindSpec, record: Record, index: int) -> None:
+        if spec.layout == "home":
+            assert spec.home is not None
+            self.targets[record.id] = Target(spec.home, f"record-{record.id}", spec.pack_anchor, record.doc.title)
+            return
         if spec.layout == "register":
             assert spec.register_folder is not None
             page = register_page(spec.register_folder, index // self.page_size)

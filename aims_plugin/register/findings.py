@@ -46,11 +46,23 @@ CODES: dict[str, str] = {
     "AIMS023": "kind cannot be told from the folder",
     "AIMS024": "cross-reference `[[ID]]` to an unknown ID",
     "AIMS025": "approved document changed since its approval",
+    "AIMS030": "risk criteria file is invalid",
+    "AIMS031": "organisation-defined control uses an Annex A ID",
+    "AIMS032": "action overdue",
+    "AIMS033": "action closed without evidence or closing date",
+    "AIMS034": "residual risk above appetite without acceptance",
+    "AIMS035": "EU AI Act enabled but no AI system names the organisation's roles",
+    "AIMS036": "evidence with neither collected_on nor expires",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows
 #: them on the dashboard and does not raise them unless asked to.
-GAP_CODES = frozenset({"AIMS013", "AIMS017", "AIMS018", "AIMS019", "AIMS025"})
+GAP_CODES = frozenset({"AIMS013", "AIMS017", "AIMS018", "AIMS019", "AIMS025", "AIMS032", "AIMS034"})
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 day`, `2 days`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True, order=True)

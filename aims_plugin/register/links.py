@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..model import ref_fields
+from ..model import Action, ref_fields
 from .records import Record, Register
 
 
@@ -37,6 +37,11 @@ class Links:
                     link = Link(record, name, target.removeprefix(prefix))
                     self._incoming[link.target].append(link)
                     self._outgoing[record.id].append(link)
+            for action in actions_of(record):
+                for target in action.evidence:
+                    link = Link(record, "actions", target)
+                    self._incoming[target].append(link)
+                    self._outgoing[record.id].append(link)
 
     def incoming(self, target: str) -> list[Record]:
         """Records that name `target`, in register order, without repeats."""
@@ -50,6 +55,11 @@ class Links:
     def related(self, record: Record) -> list[Record]:
         """Records linked to `record` in either direction."""
         return _unique([*self.outgoing(record), *self.incoming(record.id)])
+
+
+def actions_of(record: Record) -> list[Action]:
+    """The actions a record tracks (treatment steps, review outputs, corrective actions)."""
+    return list(getattr(record.doc, "actions", None) or ())
 
 
 def _unique(records) -> list[Record]:

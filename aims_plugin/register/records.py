@@ -10,11 +10,13 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from ..catalog import Catalog
 from ..files.history import History
-from ..model import Audience, Document, Kind, spec_of
+from ..model import Audience, Document, Kind, Status, spec_of
+from ..model.criteria import DEFAULT_CRITERIA, RiskCriteria
 from .findings import Finding
 
 #: IDs become file names and URL parts: letters, digits, dot, dash, underscore.
@@ -56,6 +58,8 @@ class Source:
     body: str = ""
     body_line: int = 1
     sha256: str = ""  # of the file's bytes, for the pack's manifest
+    #: The body is not written yet: it carries the placeholder marker, or nothing beyond headings.
+    placeholder: bool = False
 
     def line_of(self, key: str, index: int | None = None) -> int:
         if index is not None:
@@ -63,6 +67,16 @@ class Source:
             if index < len(items):
                 return items[index]
         return self.lines.get(key, 1)
+
+
+class Standing(StrEnum):
+    """How far a document has got: its status, except that an unwritten one is a placeholder."""
+
+    placeholder = "placeholder"
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+    retired = "retired"
 
 
 @dataclass
@@ -80,6 +94,18 @@ class Record:
     def kind(self) -> Kind:
         assert self.doc.kind is not None
         return _KINDS[self.doc.kind]
+
+    @property
+    def standing(self) -> Standing:
+        status = self.doc.status
+        if self.source.placeholder and status != Status.retired:
+            return Standing.placeholder
+        return Standing(status.value)
+
+    @property
+    def done(self) -> bool:
+        """The one rule of every count: only an approved document that is written counts as done."""
+        return self.standing == Standing.approved
 
     @property
     def topic(self) -> str:
@@ -107,6 +133,12 @@ class Register:
     history: History = field(default_factory=History)
     #: IDs (and catalogue IDs of write-ups) that exist but are hidden from this view's audience.
     withheld: set[str] = field(default_factory=set)
+    #: The organisation's risk criteria (`risk_criteria.yaml`, or the default).
+    criteria: RiskCriteria = DEFAULT_CRITERIA
+    #: How long evidence without `expires` stays current after `collected_on`.
+    shelf_life: str = "12 months"
+    #: Evidence expiring within this many days is an open item.
+    expiry_window: int = 60
     by_id: dict[str, Record] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -148,4 +180,7 @@ class Register:
             history=self.history,
             frameworks=self.frameworks,
             withheld=withheld,
+            criteria=self.criteria,
+            shelf_life=self.shelf_life,
+            expiry_window=self.expiry_window,
         )

@@ -41,8 +41,9 @@ def compute(view: Register, today: dt.date, changes: ChangeReport | str | None =
     """All reports of `view` (a register already filtered for one audience)."""
     links = Links(view)
     clauses = clause_coverage(view)
-    ready = readiness(view, today, links, clauses)
     risks = risk_register(view, links)
+    evidence = evidence_index(view, today)
+    ready = readiness(view, today, links, clauses, risks, evidence)
     return Reports(
         view=view,
         today=today,
@@ -52,7 +53,7 @@ def compute(view: Register, today: dt.date, changes: ChangeReport | str | None =
         controls=control_coverage(ready.soa),
         risks=risks,
         maps=(heat_map(risks, residual=False), heat_map(risks, residual=True)),
-        evidence=evidence_index(view, today),
+        evidence=evidence,
         systems=inventory(view, links),
         frameworks=[framework_coverage(view, name, ready.soa, links) for name in view.frameworks],
         changes=changes,

@@ -1,15 +1,16 @@
 """Coverage matrices: subclauses x documents, Annex A controls x document kinds.
 
 "Mapped", "implemented" and "evidenced" stay separate: a document that names
-a control is not proof that the control works.
+a control is not proof that the control works. A subclause is covered only by
+a document that is done (approved and written); one in review is shown apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Clause, Implementation, Kind
-from ..register.records import Record, Register
+from ..model import Clause, Kind
+from ..register.records import Record, Register, Standing
 from .soa import SoaRow
 
 
@@ -21,8 +22,17 @@ class ClauseRow:
     write_up: Record | None
 
     @property
+    def covering(self) -> tuple[Record, ...]:
+        """The documents that count: approved and written."""
+        return tuple(r for r in self.documents if r.done)
+
+    @property
     def covered(self) -> bool:
-        return bool(self.documents)
+        return bool(self.covering)
+
+    @property
+    def in_review(self) -> tuple[Record, ...]:
+        return tuple(r for r in self.documents if r.standing == Standing.in_review)
 
 
 def clause_coverage(register: Register) -> list[ClauseRow]:
@@ -58,13 +68,13 @@ class ControlCoverageRow:
 
     @property
     def implemented(self) -> bool:
-        return self.soa.implementation == Implementation.implemented
+        return self.soa.implemented
 
     @property
     def gaps(self) -> list[str]:
         """What an applicable control still lacks (nothing for exclusions)."""
-        if self.soa.write_up is None:
-            return ["write-up"]
+        if not self.soa.written:
+            return ["approved write-up"]
         if not self.soa.applicable:
             return []
         gaps = []

@@ -2,7 +2,13 @@
 
 A requirement is reached in two ways: through the crosswalk (ISO clauses and
 controls mapped to it, with a strength) and directly (documents whose
-`satisfies` names it). Mapped, implemented and evidenced stay separate.
+`satisfies` names it). Mapped, implemented and evidenced stay separate, and
+each row has one state; the page's summary counts those states, nothing else.
+
+A requirement that names the roles it addresses (the EU AI Act's operators)
+applies only when one of the organisation's roles, declared on its AI systems,
+matches; one that does not apply is shown with the reason and stays outside
+every count.
 """
 
 from __future__ import annotations
@@ -10,10 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import Catalog, Mapping, Requirement, load_crosswalk
-from ..model import Implementation
+from ..model import EuAiActRole, Kind, Status, System
 from ..register.links import Links
 from ..register.records import Record, Register
 from .soa import SoaRow
+
+#: Row states, from most to least done; `not_applicable` is outside every count.
+STATES = ("evidenced", "implemented", "covered", "gap", "not_applicable")
+#: The words every output uses for the states.
+STATE_TITLES = {
+    "evidenced": "Evidenced",
+    "implemented": "Implemented, not evidenced",
+    "covered": "Covered, not implemented",
+    "gap": "Gap",
+    "not_applicable": "Not applicable",
+}
 
 
 @dataclass(frozen=True)
@@ -22,25 +39,29 @@ class FrameworkRow:
     mappings: tuple[Mapping, ...]  # ISO clause/control -> this requirement
     controls: tuple[SoaRow, ...]  # the mapped Annex A controls' SoA rows
     documents: tuple[Record, ...]  # documents satisfying it directly or through a mapped ISO item
+    #: Why it does not apply (None: it applies).
+    not_applicable: str | None = None
 
     @property
     def covered(self) -> bool:
-        return bool(self.documents or any(row.write_up for row in self.controls))
+        return any(r.done for r in self.documents) or any(row.written for row in self.controls)
 
     @property
     def implemented(self) -> bool:
         applicable = [row for row in self.controls if row.applicable]
-        return bool(applicable) and all(row.implementation == Implementation.implemented for row in applicable)
+        return bool(applicable) and all(row.implemented for row in applicable)
 
     @property
     def evidenced(self) -> bool:
-        return any(row.evidenced for row in self.controls if row.applicable)
+        return self.implemented and any(row.evidenced for row in self.controls)
 
     @property
     def state(self) -> str:
+        if self.not_applicable:
+            return "not_applicable"
         if not self.covered:
             return "gap"
-        if self.implemented and self.evidenced:
+        if self.evidenced:
             return "evidenced"
         return "implemented" if self.implemented else "covered"
 
@@ -50,9 +71,19 @@ class FrameworkCoverage:
     catalog: Catalog
     note: str
     rows: tuple[FrameworkRow, ...]
+    #: The organisation's roles the applicability was judged on (empty: every requirement applies).
+    roles: tuple[str, ...] = ()
 
     def count(self, state: str) -> int:
         return sum(row.state == state for row in self.rows)
+
+    @property
+    def state_titles(self) -> dict[str, str]:
+        return STATE_TITLES
+
+    @property
+    def applicable(self) -> int:
+        return len(self.rows) - self.count("not_applicable")
 
 
 def leaves(catalog: Catalog) -> list[Requirement]:
@@ -61,10 +92,23 @@ def leaves(catalog: Catalog) -> list[Requirement]:
     return [r for r in catalog.requirements.values() if r.id not in parents]
 
 
+def organisation_roles(register: Register) -> tuple[str, ...]:
+    """The roles the organisation holds for any live AI system, in the model's order."""
+    held: set[str] = set()
+    for record in register.of_kind(Kind.system):
+        if record.doc.status == Status.retired:
+            continue
+        doc = record.doc
+        assert isinstance(doc, System)
+        held.update(role.value for role in doc.eu_ai_act_roles)
+    return tuple(role.value for role in EuAiActRole if role.value in held)
+
+
 def framework_coverage(register: Register, framework: str, soa: list[SoaRow], links: Links) -> FrameworkCoverage:
     catalog = register.frameworks[framework]
     crosswalk = load_crosswalk(register.catalog.id, framework)
     soa_by_id = {row.control: row for row in soa}
+    roles = organisation_roles(register)
     rows = []
     for req in leaves(catalog):
         mappings = tuple(crosswalk.to_target(req.id))
@@ -79,5 +123,13 @@ def framework_coverage(register: Register, framework: str, soa: list[SoaRow], li
             if sub and sub != mapping.source:
                 for record in links.incoming(sub):
                     documents.setdefault(record.id, record)
-        rows.append(FrameworkRow(req, mappings, controls, tuple(documents.values())))
-    return FrameworkCoverage(catalog, crosswalk.note, tuple(rows))
+        rows.append(FrameworkRow(req, mappings, controls, tuple(documents.values()), _not_applicable(req, roles)))
+    return FrameworkCoverage(catalog, crosswalk.note, tuple(rows), roles)
+
+
+def _not_applicable(req: Requirement, roles: tuple[str, ...]) -> str | None:
+    if not req.roles or not roles or set(req.roles) & set(roles):
+        return None
+    addressed = ", ".join(r.replace("_", " ") for r in req.roles)
+    held = ", ".join(r.replace("_", " ") for r in roles)
+    return f"addresses {addressed}; the organisation is {held}"

@@ -1,6 +1,7 @@
 """Readiness: what is done and what is still missing before the audit.
 
-Every number comes with the rows it counts, so a page can link them.
+Every number comes with the rows it counts, so a page can link them, and every
+count uses the one rule of `Record.done` through the SoA and coverage rows.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass, field
 from ..files.history import Revision
 from ..model import Implementation, Kind, Status
 from ..register.links import Links
-from ..register.records import Record, Register
+from ..register.records import Record, Register, Standing
 from .coverage import ClauseRow, clause_coverage
-from .soa import SoaRow, evidence_is_current, statement_of_applicability
+from .open_items import OpenItems, open_items
+from .registers import EvidenceRow, RiskRow, evidence_index, risk_register
+from .soa import SoaRow, statement_of_applicability
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,15 @@ class Fraction:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.part / self.whole) if self.whole else 0
+        # Never rounds up to 100% while something is missing, nor down to 0% once something is done.
+        if not self.whole:
+            return 0
+        value = round(100 * self.part / self.whole)
+        if self.part < self.whole:
+            value = min(value, 99)
+        if self.part > 0:
+            value = max(value, 1)
+        return value
 
     def __str__(self) -> str:
         return f"{self.part} / {self.whole} ({self.percent}%)"
@@ -32,22 +43,55 @@ class Fraction:
 @dataclass
 class Readiness:
     soa: list[SoaRow]
-    controls_total: int
-    missing_write_ups: list[SoaRow]
-    excluded: list[SoaRow]
-    applicable: list[SoaRow]
-    by_implementation: dict[Implementation, list[SoaRow]]
-    evidenced: list[SoaRow]
-    subclauses_total: int
-    subclauses_covered: dict[str, list[Record]]
-    subclauses_missing: list[str]
-    by_status: dict[Status, list[Record]]
-    overdue_reviews: list[Record] = field(default_factory=list)
-    stale_risks: list[Record] = field(default_factory=list)
-    expired_evidence: list[Record] = field(default_factory=list)
-    missing_owner: list[Record] = field(default_factory=list)
+    clauses: list[ClauseRow]
+    by_status: dict[Standing, list[Record]]
+    open: OpenItems
+    #: The Statement of Applicability's own record (its version and approval), if there is one.
+    statement: Record | None = None
     #: Approved documents edited after approval, with the commit that changed them.
     changed_since_approval: list[tuple[Record, Revision]] = field(default_factory=list)
+
+    @property
+    def controls_total(self) -> int:
+        return len(self.soa)
+
+    @property
+    def applicable(self) -> list[SoaRow]:
+        return [row for row in self.soa if row.applicable]
+
+    @property
+    def excluded(self) -> list[SoaRow]:
+        return [row for row in self.soa if row.applicable is False]
+
+    @property
+    def missing_write_ups(self) -> list[SoaRow]:
+        return [row for row in self.soa if not row.written]
+
+    @property
+    def by_implementation(self) -> dict[Implementation, list[SoaRow]]:
+        """Applicable controls by their state as it counts: implemented needs an approved write-up."""
+        out: dict[Implementation, list[SoaRow]] = {state: [] for state in Implementation}
+        for row in self.applicable:
+            if row.implemented:
+                out[Implementation.implemented].append(row)
+            elif row.implementation == Implementation.in_progress:
+                out[Implementation.in_progress].append(row)
+            else:
+                out[Implementation.not_started].append(row)
+        return out
+
+    @property
+    def unapproved_claims(self) -> list[SoaRow]:
+        """Controls whose write-up says implemented but is not approved: shown apart, not counted."""
+        return [r for r in self.applicable if r.implementation == Implementation.implemented and not r.written]
+
+    @property
+    def evidenced(self) -> list[SoaRow]:
+        return [row for row in self.applicable if row.evidenced]
+
+    @property
+    def evidence_in_progress(self) -> list[SoaRow]:
+        return [row for row in self.applicable if row.evidence_in_progress]
 
     @property
     def implemented(self) -> Fraction:
@@ -60,6 +104,22 @@ class Readiness:
     @property
     def write_ups(self) -> Fraction:
         return Fraction(self.controls_total - len(self.missing_write_ups), self.controls_total)
+
+    @property
+    def subclauses_total(self) -> int:
+        return len(self.clauses)
+
+    @property
+    def subclauses_covered(self) -> list[ClauseRow]:
+        return [row for row in self.clauses if row.covered]
+
+    @property
+    def subclauses_in_review(self) -> list[ClauseRow]:
+        return [row for row in self.clauses if not row.covered and row.in_review]
+
+    @property
+    def subclauses_missing(self) -> list[str]:
+        return [row.subclause for row in self.clauses if not row.covered]
 
     @property
     def subclause_coverage(self) -> Fraction:
@@ -79,34 +139,25 @@ def changed_since_approval(register: Register) -> list[tuple[Record, Revision]]:
 
 
 def readiness(
-    register: Register, today: dt.date, links: Links | None = None, clauses: list[ClauseRow] | None = None
+    register: Register,
+    today: dt.date,
+    links: Links | None = None,
+    clauses: list[ClauseRow] | None = None,
+    risks: list[RiskRow] | None = None,
+    evidence: list[EvidenceRow] | None = None,
 ) -> Readiness:
     links = links or Links(register)
     soa = statement_of_applicability(register, today, links)
-    applicable = [row for row in soa if row.applicable]
-    by_impl = {state: [r for r in applicable if r.implementation == state] for state in Implementation}
-
     clauses = clause_coverage(register) if clauses is None else clauses
-    covered = {row.subclause: list(row.documents) for row in clauses if row.covered}
-
-    live = [r for r in register.records if r.doc.status != Status.retired]
-    overdue = [r for r in live if r.doc.review_overdue(today)]
+    risks = risk_register(register, links) if risks is None else risks
+    evidence = evidence_index(register, today) if evidence is None else evidence
     changed = changed_since_approval(register)
+    statements = register.of_kind(Kind.soa)
     return Readiness(
         soa=soa,
-        controls_total=len(soa),
-        missing_write_ups=[row for row in soa if row.write_up is None],
-        excluded=[row for row in soa if row.applicable is False],
-        applicable=applicable,
-        by_implementation=by_impl,
-        evidenced=[row for row in applicable if row.evidenced],
-        subclauses_total=len(clauses),
-        subclauses_covered=covered,
-        subclauses_missing=[row.subclause for row in clauses if not row.covered],
-        by_status={status: [r for r in register.records if r.doc.status == status] for status in Status},
-        overdue_reviews=[r for r in overdue if r.kind != Kind.risk],
-        stale_risks=[r for r in overdue if r.kind == Kind.risk],
-        expired_evidence=[r for r in register.of_kind(Kind.evidence) if not evidence_is_current(r, today)],
-        missing_owner=[r for r in live if not r.doc.owner],
+        clauses=clauses,
+        by_status={standing: [r for r in register.records if r.standing == standing] for standing in Standing},
+        open=open_items(register, today, soa, clauses, risks, evidence, changed),
+        statement=statements[0] if statements else None,
         changed_since_approval=changed,
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Evidence, Kind, Risk, System
+from ..model import Evidence, Kind, Risk, System, Treatment
+from ..model.criteria import Band, RiskCriteria
 from ..register.links import Links
 from ..register.records import Record, Register
-from .soa import evidence_is_current
+from .soa import current_until, evidence_is_current
 
 
 @dataclass(frozen=True)
@@ -18,11 +19,24 @@ class RiskRow:
     inherent: int
     residual: int | None
     controls: tuple[str, ...]
+    inherent_band: Band
+    #: The band of the residual score, or of the inherent one while no residual is assessed.
+    residual_band: Band
+    above_appetite: bool
 
     @property
     def risk(self) -> Risk:
         assert isinstance(self.record.doc, Risk)
         return self.record.doc
+
+    @property
+    def accepted(self) -> bool:
+        return self.risk.accepted_by is not None and self.risk.accepted_on is not None
+
+    @property
+    def needs_acceptance(self) -> bool:
+        """Above appetite with no acceptance on record (and not being avoided)."""
+        return self.above_appetite and not self.accepted and self.risk.treatment != Treatment.avoid
 
 
 def risk_register(register: Register, links: Links) -> list[RiskRow]:
@@ -36,8 +50,26 @@ def risk_register(register: Register, links: Links) -> list[RiskRow]:
             else None
         )
         system = register.by_id.get(doc.system) if doc.system else None
-        rows.append(RiskRow(record, system, doc.likelihood * doc.impact, residual, tuple(doc.controls)))
+        inherent = doc.likelihood * doc.impact
+        rows.append(risk_row(register.criteria, record, system, inherent, residual))
     return rows
+
+
+def risk_row(
+    criteria: RiskCriteria, record: Record, system: Record | None, inherent: int, residual: int | None
+) -> RiskRow:
+    assert isinstance(record.doc, Risk)
+    rated = residual if residual is not None else inherent
+    return RiskRow(
+        record,
+        system,
+        inherent,
+        residual,
+        tuple(record.doc.controls),
+        inherent_band=criteria.band(inherent),
+        residual_band=criteria.band(rated),
+        above_appetite=criteria.above_appetite(rated),
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,8 @@ class EvidenceRow:
     record: Record
     current: bool
     controls: tuple[str, ...]
+    #: The last day it counts as current (None: no date to count from).
+    until: dt.date | None = None
 
     @property
     def evidence(self) -> Evidence:
@@ -81,7 +115,9 @@ def evidence_index(register: Register, today: dt.date) -> list[EvidenceRow]:
     for record in register.of_kind(Kind.evidence):
         doc = record.doc
         assert isinstance(doc, Evidence)
-        rows.append(EvidenceRow(record, evidence_is_current(record, today), tuple(doc.controls)))
+        current = evidence_is_current(record, today, register.shelf_life)
+        until = current_until(record, register.shelf_life)
+        rows.append(EvidenceRow(record, current, tuple(doc.controls), until))
     return rows
 
 

@@ -1,13 +1,22 @@
-"""The Statement of Applicability: one row per Annex A control, in catalogue order."""
+"""The Statement of Applicability: one row per Annex A control in catalogue order,
+then the organisation's own controls.
+
+Every count in the reports reads the same few properties: a write-up counts when
+its record is done (approved and written), a control is implemented only with a
+counted write-up, and evidenced only when implemented with current evidence.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Control, Evidence, Implementation, InclusionBasis, Kind, Status
+from ..model import Control, Evidence, Implementation, InclusionBasis, Kind, Status, add_interval
 from ..register.links import Links
-from ..register.records import Record, Register
+from ..register.records import Record, Register, Standing
+
+#: The SoA group of controls the organisation adds beyond Annex A (clause 6.1.3).
+OWN_GROUP = ("ORG", "Organisation-defined controls")
 
 
 @dataclass(frozen=True)
@@ -26,58 +35,105 @@ class SoaRow:
     risks: tuple[Record, ...]
     evidence: tuple[Record, ...]
     current_evidence: tuple[Record, ...]
+    due: dt.date | None = None
+    organisation_defined: bool = False
+
+    @property
+    def standing(self) -> Standing | None:
+        return self.write_up.standing if self.write_up else None
+
+    @property
+    def written(self) -> bool:
+        """Written up: its write-up is approved and not a placeholder."""
+        return self.write_up is not None and self.write_up.done
+
+    @property
+    def implemented(self) -> bool:
+        return bool(self.applicable) and self.written and self.implementation == Implementation.implemented
 
     @property
     def evidenced(self) -> bool:
-        return bool(self.current_evidence)
+        """Applicable, implemented and with current evidence: the only evidence that counts in a headline."""
+        return self.implemented and bool(self.current_evidence)
+
+    @property
+    def evidence_in_progress(self) -> bool:
+        """Current evidence for a control not (yet) counted as implemented: shown apart."""
+        return bool(self.applicable) and not self.implemented and bool(self.current_evidence)
 
 
-def evidence_is_current(record: Record, today: dt.date) -> bool:
+def current_until(record: Record, shelf_life: str) -> dt.date | None:
+    """The last day evidence counts as current: `expires`, else `collected_on` + its shelf life."""
     doc = record.doc
     assert isinstance(doc, Evidence)
-    return doc.status != Status.retired and (doc.expires is None or doc.expires >= today)
+    if doc.expires is not None:
+        return doc.expires
+    if doc.collected_on is not None:
+        return add_interval(doc.collected_on, doc.shelf_life or shelf_life) - dt.timedelta(days=1)
+    return None
+
+
+def evidence_is_current(record: Record, today: dt.date, shelf_life: str) -> bool:
+    """Approved, not retired, and within its validity (evidence with no date at all is not current)."""
+    until = current_until(record, shelf_life)
+    return record.done and record.doc.status != Status.retired and until is not None and until >= today
 
 
 def statement_of_applicability(register: Register, today: dt.date, links: Links | None = None) -> list[SoaRow]:
     links = links or Links(register)
     write_ups: dict[str, Record] = {}
+    own: list[Record] = []
     for record in register.of_kind(Kind.control):
         assert isinstance(record.doc, Control)
-        write_ups.setdefault(record.doc.control, record)
+        if record.doc.control not in write_ups:
+            write_ups[record.doc.control] = record
+            if record.doc.organisation_defined and record.doc.control not in register.catalog.requirements:
+                own.append(record)
     rows = []
     for req in register.catalog.controls:
-        record = write_ups.get(req.id)
-        doc = record.doc if record else None
-        assert doc is None or isinstance(doc, Control)
-        related = [*links.incoming(req.id), *(links.outgoing(record) if record else [])]
-        if record is not None:
-            related += links.incoming(record.id)
-
-        def of(*kinds: Kind, related: list[Record] = related) -> tuple[Record, ...]:
-            seen: dict[str, Record] = {}
-            for r in related:
-                if r.kind in kinds:
-                    seen.setdefault(r.id, r)
-            return tuple(sorted(seen.values(), key=lambda r: r.id))
-
-        evidence = of(Kind.evidence)
         group = register.catalog.group_of(req.id)
-        rows.append(
-            SoaRow(
-                control=req.id,
-                title=req.title,
-                group=group.id if group else "",
-                group_title=group.title if group else "",
-                write_up=record,
-                applicable=doc.applicable if doc else None,
-                justification=doc.justification if doc else None,
-                inclusion_basis=tuple(doc.inclusion_basis) if doc else (),
-                implementation=doc.implementation if doc else None,
-                owner=doc.owner if doc else None,
-                policies=of(Kind.policy, Kind.procedure),
-                risks=of(Kind.risk),
-                evidence=evidence,
-                current_evidence=tuple(e for e in evidence if evidence_is_current(e, today)),
-            )
-        )
+        place = (req.id, req.title, group.id if group else "", group.title if group else "")
+        rows.append(_row(register, links, today, place, write_ups.get(req.id)))
+    for record in own:
+        assert isinstance(record.doc, Control)
+        place = (record.doc.control, record.doc.title or record.doc.control, *OWN_GROUP)
+        rows.append(_row(register, links, today, place, record))
     return rows
+
+
+def _row(
+    register: Register, links: Links, today: dt.date, place: tuple[str, str, str, str], record: Record | None
+) -> SoaRow:
+    control, title, group, group_title = place
+    doc = record.doc if record else None
+    assert doc is None or isinstance(doc, Control)
+    related = [*links.incoming(control), *(links.outgoing(record) if record else [])]
+    if record is not None:
+        related += links.incoming(record.id)
+
+    def of(*kinds: Kind) -> tuple[Record, ...]:
+        seen: dict[str, Record] = {}
+        for r in related:
+            if r.kind in kinds:
+                seen.setdefault(r.id, r)
+        return tuple(sorted(seen.values(), key=lambda r: r.id))
+
+    evidence = of(Kind.evidence)
+    return SoaRow(
+        control=control,
+        title=title,
+        group=group,
+        group_title=group_title,
+        write_up=record,
+        applicable=doc.applicable if doc else None,
+        justification=doc.justification if doc else None,
+        inclusion_basis=tuple(doc.inclusion_basis) if doc else (),
+        implementation=doc.implementation if doc else None,
+        owner=doc.owner if doc else None,
+        policies=of(Kind.policy, Kind.procedure),
+        risks=of(Kind.risk),
+        evidence=evidence,
+        current_evidence=tuple(e for e in evidence if evidence_is_current(e, today, register.shelf_life)),
+        due=doc.due if doc else None,
+        organisation_defined=bool(doc and doc.organisation_defined),
+    )

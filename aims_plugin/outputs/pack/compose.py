@@ -84,6 +84,7 @@ def build_pack(
         "url": lambda target: "#soa" if target.startswith("statement-of-applicability") else "#contents",
         "label": linker.label,
         "today": reports.today,
+        "criteria": view.criteria,
         "options": options,
         "catalog": view.catalog,
         "pack": True,
@@ -105,6 +106,7 @@ def build_pack(
     sections = [
         Section(spec, view.of_kind(spec.name), getattr(reports, spec.view.rows) if spec.view else [])
         for spec in sorted(SPECS, key=lambda s: s.pack)
+        if spec.layout != "home"
     ]
     html_text = templates.env.get_template("pack/pack.html").render(
         **ctx,
@@ -112,7 +114,7 @@ def build_pack(
         r=reports.readiness,
         reports=reports,
         view=view,
-        register_records=[r for r in view.records if spec_of(r.kind).layout == "page"],
+        register_records=[r for r in view.records if spec_of(r.kind).layout != "register"],
         sections=[s for s in sections if s.shown],
         kind_titles=KIND_TITLES,
         body=body,

@@ -145,6 +145,7 @@ class SitePlan:
             "url": url,
             "label": self.label,
             "today": self.today,
+            "criteria": self.view.criteria,
             "options": self.options,
             "catalog": self.catalog,
             "pack": False,
@@ -177,7 +178,12 @@ class SitePlan:
     def _views(self) -> Iterator[Page | Download]:
         r = self.reports.readiness
         yield _view(READINESS, "Readiness dashboard", self._html("readiness.html", READINESS, r=r, charts=charts))
-        yield _view(SOA, "Statement of Applicability", self._html("soa.html", SOA, rows=r.soa, r=r))
+        soa = _view(SOA, "Statement of Applicability", self._html("soa.html", SOA, rows=r.soa, r=r))
+        soa.blocks.insert(0, self._html("soa_control.html", SOA, r=r))
+        if r.statement is not None:
+            src = r.statement.source
+            soa.blocks.insert(1, self.expand_refs(src.body, SOA, src.display, src.body_line).strip())
+        yield soa
         yield Download(SOA.replace(".md", ".csv"), content=soa_csv(r.soa))
         opts = self.options
         yield Download(SOA.replace(".md", ".json"), content=soa_json(r.soa, opts.organisation, opts.scope, opts.audience))
