@@ -19,6 +19,14 @@ plugins:
 """
 
 
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as poppler reads it, with runs of white space made one space."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
 def front(**fields: object) -> str:
     """A Markdown file with the given front matter (values written as YAML)."""
     import yaml

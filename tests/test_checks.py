@@ -279,7 +279,11 @@ BAD_CASES = [
     ),
     (
         "own control with an Annex A ID",
-        {"content/controls/OWN.md": "---\ncontrol: A.2.2\norganisation_defined: true\ntitle: Mine\napplicable: true\n---\nB\n"},
+        {
+            "content/controls/OWN.md": (
+                "---\ncontrol: A.2.2\norganisation_defined: true\ntitle: Mine\napplicable: true\n---\nB\n"
+            )
+        },
         "AIMS031",
         "content/controls/OWN.md",
         2,

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from aims_plugin.hosts.cli import main
 
-from .conftest import complete_files, front
+from .conftest import APPROVED, complete_files, front
 
 
 def run(*args: str):
@@ -102,19 +102,32 @@ def test_schema_is_json_schema_of_every_kind():
 
 def test_status_counts_and_lists_gaps(tree):
     files = complete_files()
-    files["content/controls/A.9.4.md"] = front(control="A.9.4", applicable=False, justification="Not used.")
+    files["content/controls/A.9.4.md"] = front(
+        control="A.9.4", applicable=False, justification="Not used.", owner="O", **APPROVED
+    )
     files["content/controls/A.9.3.md"] = front(
-        control="A.9.3", applicable=True, justification="j", implementation="in_progress"
+        control="A.9.3",
+        applicable=True,
+        justification="j",
+        implementation="in_progress",
+        owner="O",
+        due="2027-01-31",
+        **APPROVED,
+    )
+    # Claims to be implemented, but its write-up is a draft: it counts neither as written up nor as implemented.
+    files["content/controls/A.8.2.md"] = front(
+        control="A.8.2", applicable=True, justification="j", implementation="implemented", owner="O"
     )
     del files["content/controls/A.9.2.md"]
     root = tree(files)
     result = run("status", str(root), "--today", "2026-11-24")
     assert result.exit_code == 0, result.output
-    assert "Annex A write-ups     37 / 38 (97%)" in result.output
+    assert "controls written up   36 / 38 (95%)" in result.output
     assert "applicable controls   36  (excluded: 1)" in result.output
-    assert "implemented           35 / 36 (97%)" in result.output
-    assert "A.9.2 Processes for responsible use of AI systems" in result.output
-    assert "A.9.3 Objectives for responsible use of AI system [in_progress]" in result.output
+    assert "implemented           34 / 36 (94%)" in result.output
+    assert "A.9.2 Processes for responsible use of AI systems: no write-up [unassigned]" in result.output
+    assert "A.9.3 Objectives for responsible use of AI system: in progress [O, due 2027-01-31]" in result.output
+    assert "A.8.2 System documentation and information for users: implemented; write-up draft [O]" in result.output
 
 
 def test_build_runs_mkdocs_and_fails_on_broken_content(tree, tmp_path):

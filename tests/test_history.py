@@ -267,8 +267,9 @@ def test_status_lists_changed_documents_and_stale_risks(repo):
     result = CliRunner().invoke(main, ["status", str(repo), "--today", "2026-11-24"])
     assert result.exit_code == 0
     assert "Changed since approval (1)" in result.output
-    assert "POL-1 (approved 2026-01-10, changed 2026-03-01" in result.output
-    assert "Risks past their review date (1)" in result.output and "RSK-1 (due 2026-06-01)" in result.output
+    assert "changed 2026-03-01 after approval on 2026-01-10" in result.output.split("Changed since approval (1)")[1]
+    overdue = result.output.split("Reviews past due (", 1)[1]
+    assert "RSK-1 Bias: review was due 2026-06-01 [unassigned, due 2026-06-01 OVERDUE]" in overdue
 
 
 def test_document_hidden_from_the_audience_is_not_reported_removed(repo):

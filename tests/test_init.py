@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from aims_plugin.catalog import load_catalog
 from aims_plugin.hosts.cli import main
 
+from .conftest import pdf_text
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -24,9 +26,16 @@ def test_scaffold_checks_with_warnings_only_and_builds_strict(tmp_path):
     check = runner.invoke(main, ["check", str(target), "--format", "json"])
     report = __import__("json").loads(check.output)
     assert check.exit_code == 0 and report["errors"] == 0 and report["warnings"] > 0
-    assert {f["code"] for f in report["findings"]} == {"AIMS013"}  # not-started work, nothing broken
-    status = runner.invoke(main, ["status", str(target)])
-    assert "not_started         38" in status.output
+    # Not-started work (no justification yet, subclauses not covered), nothing broken.
+    assert {f["code"] for f in report["findings"]} == {"AIMS013", "AIMS019"}
+    status = runner.invoke(main, ["status", str(target)]).output
+    assert "not_started         38" in status
+    # Stubs and drafts never count as done: nothing is covered or written up, and all of it is open.
+    assert "controls written up   0 / 38 (0%)" in status
+    assert "subclauses covered    0 / 24 (0%)" in status
+    assert "Controls without an approved write-up (38)" in status
+    assert "Subclauses not covered (24)" in status
+    assert "A.2.2 AI policy: placeholder [AIMS owner]" in status
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -34,6 +43,14 @@ def test_scaffold_checks_with_warnings_only_and_builds_strict(tmp_path):
     build(load_config(str(target / "mkdocs.yml"), site_dir=str(target / "site"), strict=True))
     assert (target / "site/statement-of-applicability/index.html").exists()
     assert (target / "site/aims-pack.pdf").exists()
+    readiness = (target / "site/readiness/index.html").read_text(encoding="utf-8")
+    assert 'covered by an approved document<br><span class="aims-fraction">0 / 24</span>' in readiness
+    assert 'written up and approved<br><a href="#open-missing-write-ups">38 not yet</a>' in readiness
+    assert 'id="open-missing-write-ups">Controls without an approved write-up (38)' in readiness
+    assert 'id="open-uncovered">Subclauses not covered (24)' in readiness
+    pack = pdf_text(target / "site/aims-pack.pdf")
+    assert "Controls without an approved write-up (38)" in pack and "Subclauses not covered (24)" in pack
+    assert "Open items" in pack and "placeholder" in pack
     assert "<script" not in (target / "site/index.html").read_text(encoding="utf-8").split("Acme", 1)[1][:40]
 
 

@@ -69,13 +69,13 @@ def test_templates_are_overridden_from_the_theme_custom_dir(tree):
     overrides.mkdir(parents=True)
     (overrides / "stub.html").write_text('<p class="aims-gap">Our own stub for {{ key }}.</p>\n', encoding="utf-8")
     soa = (Path(__file__).parents[1] / "aims_plugin/templates/soa.html").read_text(encoding="utf-8")
-    (overrides / "soa.html").write_text(soa.replace("Annex A controls:", "Annex A controls (ours):"), encoding="utf-8")
+    (overrides / "soa.html").write_text(soa.replace("Implemented: ", "Ours. Implemented: "), encoding="utf-8")
     config = write_config(root, "      organisation: Test Org\n", theme="  name: material\n  custom_dir: overrides\n")
     (root / "content/clauses").mkdir(exist_ok=True)
     mkdocs_build(config, root / "site")
     assert "Our own stub for 4.1." in (root / "site/clauses/4.1/index.html").read_text(encoding="utf-8")
-    assert "Annex A controls (ours):" in (root / "site/statement-of-applicability/index.html").read_text("utf-8")
+    assert "Ours. Implemented:" in (root / "site/statement-of-applicability/index.html").read_text("utf-8")
     result = CliRunner().invoke(main, ["pdf", str(root), "-o", str(root / "pack.pdf")])
     assert result.exit_code == 0, result.output
     text = subprocess.run(["pdftotext", str(root / "pack.pdf"), "-"], capture_output=True, text=True).stdout
-    assert "Annex A controls (ours):" in text
+    assert "Ours. Implemented:" in text

@@ -324,14 +324,24 @@ def test_a_record_of_every_kind_has_a_page_or_entry_and_a_pack_anchor(tree):
     files = complete_files()
     files.update(
         {
-            "content/risks/RSK-1.md": front(id="RSK-1", title="Risk", likelihood=2, impact=3, system="SYS-1"),
+            "content/risks/RSK-1.md": front(
+                id="RSK-1",
+                title="Risk",
+                likelihood=2,
+                impact=3,
+                system="SYS-1",
+                actions=[{"id": "ACT-1", "title": "Retrain", "owner": "O", "due": "2030-01-01"}],
+            ),
+            "content/soa/SOA.md": front(id="SOA", title="Statement of Applicability", owner="O"),
             "content/systems/SYS-1.md": front(id="SYS-1", name="Scorer", purpose="Scores"),
             "content/assessments/IA-1.md": front(id="IA-1", title="Assessment", system="SYS-1"),
             "content/procedures/PRC-1.md": front(id="PRC-1", title="Procedure"),
             "content/clauses/4.1.md": front(clause="4.1", title="Context"),
             "content/incidents/INC-1.md": front(id="INC-1", title="Incident", nonconformities=["NC-1"]),
             "content/audits/AUD-1.md": front(id="AUD-1", title="Audit"),
-            "content/reviews/MR-1.md": front(id="MR-1", title="Review"),
+            "content/reviews/MR-1.md": front(
+                id="MR-1", title="Review", actions=[{"id": "ACT-2", "title": "Book the audit", "status": "open"}]
+            ),
             "content/nonconformities/NC-1.md": front(id="NC-1", title="Finding", source="AUD-1"),
         }
     )

@@ -12,7 +12,7 @@ import click
 from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
 from ..files.history import SnapshotError
 from ..model import KIND_TITLES, Audience, Implementation, front_matter_schema
-from ..register.findings import ExitCode, Severity
+from ..register.findings import GAP_CODES, ExitCode, Severity, plural
 from ..reports.frameworks import STATES
 from .build import Build
 from .project import Project, ProjectError, read_project
@@ -57,14 +57,20 @@ def main() -> None:
 
 @main.command()
 @ROOT
-@click.option("--strict", is_flag=True, help="Count warnings as failures too.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Count warnings as failures too (work not done yet only with the strict_checks setting, as mkdocs does).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @TODAY
 def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None:
     """Check the AIMS under ROOT (the folder holding mkdocs.yml).
 
     Prints every finding as `path:line: CODE severity: message`; exits 1 when
-    there are errors (or warnings, with --strict).
+    there are errors, or with --strict warnings of broken content (the same
+    rule as `mkdocs build --strict`: work not done yet fails only when the
+    `strict_checks` setting asks for it).
     """
     build = _build(root, _today(today))
     register, findings = build.register, build.findings
@@ -72,12 +78,15 @@ def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None
         click.echo(f"note: {register.history.notice}", err=True)
     errors = sum(f.severity == Severity.error for f in findings)
     warnings = len(findings) - errors
-    failed = errors > 0 or (strict and warnings > 0)
+    gaps = sum(f.severity == Severity.warning and f.code in GAP_CODES for f in findings)
+    counted = warnings if build.settings.strict_checks else warnings - gaps
+    failed = errors > 0 or (strict and counted > 0)
     if fmt == "json":
         report = {
             "records": len(register.records),
             "errors": errors,
             "warnings": warnings,
+            "work_not_done": gaps,
             "ok": not failed,
             "findings": [f.as_dict() for f in findings],
         }
@@ -85,15 +94,13 @@ def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None
     else:
         for finding in findings:
             click.echo(finding.format())
-        click.echo(_summary(len(register.records), errors, warnings))
+        click.echo(_summary(len(register.records), errors, warnings, gaps))
     sys.exit(ExitCode.findings if failed else ExitCode.ok)
 
 
-def _summary(records: int, errors: int, warnings: int) -> str:
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    return f"{plural(records, 'record')} checked: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+def _summary(records: int, errors: int, warnings: int, gaps: int = 0) -> str:
+    line = f"{plural(records, 'record')} checked: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    return line + (f" ({gaps} of them work not done yet)" if gaps else "")
 
 
 @main.command()
@@ -159,7 +166,8 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
         head(f"{category.title} ({len(items)})")
         for item in items[:STATUS_LIMIT]:
             name = f"{item.action} on {item.ref}" if item.action else item.ref
-            title = "" if item.action else " " + item.title.removeprefix(item.ref).strip()
+            rest = item.title.removeprefix(item.ref).strip()
+            title = f" {rest}" if rest and not item.action else ""
             owner = item.owner or "unassigned"
             due = f", due {item.due}" + (" OVERDUE" if item.overdue(day) else "") if item.due else ""
             click.echo(f"  {name}{title}: {item.detail} [{owner}{due}]")

@@ -91,9 +91,13 @@ def open_items(
 ) -> OpenItems:
     items: list[OpenItem] = []
 
+    def _catalog_title(record: Record) -> str:
+        req = register.catalog.requirements.get(record.topic)
+        return f"{record.topic} {req.title}" if req else record.id
+
     def add(category: str, record_or_id: Record | str, detail: str, *, owner=None, due=None, title=None, action=None):
         if isinstance(record_or_id, Record):
-            ref, title = record_or_id.id, title or record_or_id.doc.title
+            ref, title = record_or_id.id, title or record_or_id.doc.title or _catalog_title(record_or_id)
             owner = owner if owner is not None else record_or_id.doc.owner
         else:
             ref = record_or_id
