@@ -16,6 +16,7 @@ from aims_plugin.model import Audience, Kind
 from aims_plugin.present.linker import Linker, page_url
 from aims_plugin.register.links import actions_of
 
+from .conftest import pdf_text
 from .test_site import broken_links
 
 REPO = Path(__file__).resolve().parents[1]
@@ -106,3 +107,48 @@ def test_generated_pages_are_not_parsed_by_markdown_and_search_stays_lean(exampl
     assert soa and all("A.10.4" not in e["text"] for e in soa), "SoA rows are found on their control pages"
     policy = " ".join(e["text"] for loc, e in entries.items() if loc.startswith("policies/POL-001/"))
     assert "Kind policy" not in policy and len(policy) > 500, "a policy's own text is indexed, not its fields"
+
+
+def test_example_open_items_show_what_is_genuinely_open(example_site):
+    """Status, readiness page and pack list the same open work, and none of it counts as done."""
+    status = CliRunner().invoke(main, ["status", str(REPO)]).output
+    readiness = (example_site / "readiness/index.html").read_text(encoding="utf-8")
+    pack = pdf_text(example_site / "aims-pack.pdf")
+    in_progress = [row for row in compute_example().readiness.applicable if not row.implemented]
+    assert len(in_progress) >= 10
+    for row in in_progress:
+        assert f"{row.control} " in status.split("Applicable controls not implemented (", 1)[1]
+        assert f">{row.control} " in readiness.split('id="open-not-implemented"', 1)[1]
+        assert row.control in pack.split("Applicable controls not implemented (", 1)[1]
+    # The overdue management-review action, the open impact assessment, the unapproved clause.
+    for text in (status, pack):
+        assert "ACT-MR-2026-01-1" in text.split("Overdue actions (1)", 1)[1][:400]
+        assert "AIA-003" in text.split("Impact assessments not approved (", 1)[1][:300]
+        assert "10.1" in text.split("Documents not approved (", 1)[1][:400]
+    assert 'id="open-overdue-actions"' in readiness and "action-ACT-MR-2026-01-1" in readiness
+    # The risk above the appetite without an acceptance, and the evidence past its shelf life.
+    assert "RSK-007" in status.split("Risks above appetite without acceptance (1)", 1)[1][:200]
+    assert "EV-013" in status.split("Evidence no longer current (", 1)[1][:300]
+    ev = next(row for row in compute_example().evidence if row.record.id == "EV-013")
+    assert not ev.current and ev.evidence.expires is None
+    # Numbers the headline shows never exceed what is done.
+    ready = compute_example().readiness
+    assert ready.evidenced_fraction.part <= ready.implemented.part
+
+
+def test_art_55_does_not_apply_to_a_lender(example_site):
+    page = (example_site / "frameworks/eu-ai-act/index.html").read_text(encoding="utf-8")
+    row = page.split('id="Art-55"', 1)[1].split("</tr>", 1)[0]
+    assert "Not applicable: addresses gpai systemic risk" in row
+    eu = next(c for c in compute_example().frameworks if c.catalog.id == "eu-ai-act")
+    assert {r.requirement.id for r in eu.rows if r.state == "not_applicable"} >= {"Art-53", "Art-55"}
+    assert sum(eu.count(s) for s in ("evidenced", "implemented", "covered", "gap")) == eu.applicable
+
+
+def compute_example():
+    import datetime as dt
+
+    from aims_plugin.reports.bundle import compute
+
+    register = load(REPO / "content", history=False, frameworks=["nist-ai-rmf", "eu-ai-act"])
+    return compute(register.visible_to(Audience.auditor), dt.date.today())

@@ -295,7 +295,7 @@ def read_criteria(path: Path, display: str, findings: list[Finding]) -> RiskCrit
     try:
         data, lines, items, _ = parse_yaml(text.replace("\r\n", "\n"), offset=1)
     except Refused as refused:
-        message = refused.message.replace("front matter", "the risk criteria")
+        message = refused.message.replace("front matter", "the risk criteria file")
         findings.append(error(display, refused.line, "AIMS030", message))
         return DEFAULT_CRITERIA
     try:

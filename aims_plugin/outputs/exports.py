@@ -21,7 +21,18 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None and v != []}
     return value
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: lists joined with `; `, an action as `ID status due`."""
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(str(value[k]) for k in ("id", "status", "due") if k in value)
+    return "" if value is None else str(value)
 
 
 def record_row(register: Register, record: Record) -> dict[str, Any]:
@@ -34,6 +45,8 @@ def record_row(register: Register, record: Record) -> dict[str, Any]:
         "path": f"{register.display_dir}/{record.source.rel}",
         "sha256": record.source.sha256,
         **{k: v for k, v in fields.items() if k not in ("kind", "id")},
+        "placeholder": record.source.placeholder,
+        "counts_as_done": record.done,
         "created": revisions[-1].date.isoformat() if revisions else None,
         "last_changed": revisions[0].date.isoformat() if revisions else None,
         "history": [
@@ -89,7 +102,7 @@ def register_columns() -> list[str]:
     own = [name for spec in SPECS for name in spec.own_fields]
     common = [name for name in Document.model_fields if name not in ("kind", "id")]
     extra = dict.fromkeys(name for name in [*common, *own] if name not in FIRST_COLUMNS)
-    return [*FIRST_COLUMNS, *extra, "file_sha256", "file_size", "revisions"]
+    return [*FIRST_COLUMNS, *extra, "placeholder", "counts_as_done", "file_sha256", "file_size", "revisions"]
 
 
 def register_csv(register: Register) -> str:
@@ -100,12 +113,7 @@ def register_csv(register: Register) -> str:
     writer.writerow(columns)
     for row in rows:
         row = {**row, "revisions": len(row["history"])}
-        writer.writerow(
-            [
-                "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                for v in (row.get(c) for c in columns)
-            ]
-        )
+        writer.writerow([_cell(row.get(c)) for c in columns])
     return out.getvalue()
 
 
@@ -119,7 +127,11 @@ SOA_COLUMNS = (
     "justification",
     "inclusion_basis",
     "implementation",
+    "implemented",
+    "due",
     "evidenced",
+    "write_up_status",
+    "organisation_defined",
     "owner",
     "policies",
     "risks",
@@ -136,7 +148,11 @@ def _soa_record(row: SoaRow) -> dict[str, Any]:
         "justification": row.justification,
         "inclusion_basis": [b.value for b in row.inclusion_basis],
         "implementation": row.implementation.value if row.implementation else None,
+        "implemented": row.implemented,
+        "due": row.due.isoformat() if row.due else None,
         "evidenced": row.evidenced,
+        "write_up_status": row.standing.value if row.standing else None,
+        "organisation_defined": row.organisation_defined,
         "owner": row.owner,
         "policies": [r.id for r in row.policies],
         "risks": [r.id for r in row.risks],
@@ -161,11 +177,27 @@ def soa_csv(rows: list[SoaRow]) -> str:
     return out.getvalue()
 
 
-def soa_json(rows: list[SoaRow], organisation: str, scope: str, audience: str) -> str:
+def soa_json(
+    rows: list[SoaRow], organisation: str, scope: str, audience: str, statement: Record | None = None
+) -> str:
+    """The SoA with its document control (from its record; null when it has none)."""
+    control = None
+    if statement is not None:
+        doc = statement.doc
+        control = {
+            "id": statement.id,
+            "version": doc.version,
+            "status": statement.standing.value,
+            "owner": doc.owner,
+            "approved_by": doc.approved_by,
+            "approved_on": doc.approved_on.isoformat() if doc.approved_on else None,
+            "next_review": doc.next_review.isoformat() if doc.next_review else None,
+        }
     data = {
         "organisation": organisation,
         "scope": scope,
         "audience": audience,
+        "document_control": control,
         "controls": [_soa_record(row) for row in rows],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -186,7 +186,7 @@ class SitePlan:
         yield soa
         yield Download(SOA.replace(".md", ".csv"), content=soa_csv(r.soa))
         opts = self.options
-        yield Download(SOA.replace(".md", ".json"), content=soa_json(r.soa, opts.organisation, opts.scope, opts.audience))
+        yield Download(SOA.replace(".md", ".json"), content=soa_json(r.soa, opts.organisation, opts.scope, opts.audience, r.statement))
         coverage = self._html("coverage.html", COVERAGE, clauses=self.reports.clauses, controls=self.reports.controls)
         yield _view(COVERAGE, "Coverage", coverage)
         for cov in self.reports.frameworks:
