@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from ..model import ActionStatus, Clause, Control, Document, Kind, Ref, Status, Treatment, ref_fields
 from ..model.crossref import find_refs
 from ..register.findings import Finding, error, plural, warning
-from ..register.links import Links, actions_of
+from ..register.links import actions_of
 from ..register.records import SAFE_ID, Record, Register
 from ..reports.coverage import clause_coverage
 from ..reports.readiness import changed_since_approval
@@ -61,6 +61,7 @@ def own_controls(register: Register) -> set[str]:
 
 
 def check_references(register: Register, today: dt.date) -> Iterator[Finding]:
+    own = own_controls(register)
     for record in register.records:
         src = record.source
         for name, ref in ref_fields(type(record.doc)).items():
@@ -72,15 +73,15 @@ def check_references(register: Register, today: dt.date) -> Iterator[Finding]:
                 if target is None:
                     continue
                 line = src.line_of(name, index if isinstance(value, list) else None)
-                problem = _reference_problem(register, ref, target)
+                problem = _reference_problem(register, ref, target, own)
                 if problem:
                     code, message = problem
                     yield error(src.display, line, code, f"{name}: {message}")
 
 
-def _reference_problem(register: Register, ref: Ref, target: str) -> tuple[str, str] | None:
+def _reference_problem(register: Register, ref: Ref, target: str, own: set[str]) -> tuple[str, str] | None:
     catalog = register.catalog
-    if ref.catalog in ("control", "requirement") and target in own_controls(register):
+    if ref.catalog in ("control", "requirement") and target in own:
         return None
     if ref.catalog is not None:
         local = target.split(":", 1)[1] if target.startswith(f"{catalog.id}:") else target
@@ -301,7 +302,7 @@ def check_actions(register: Register, today: dt.date) -> Iterator[Finding]:
 
 def check_risk_acceptance(register: Register, today: dt.date) -> Iterator[Finding]:
     """A residual risk above appetite needs a recorded acceptance; a band nobody may accept cannot be accepted."""
-    for row in risk_register(register, Links(register)):
+    for row in risk_register(register):
         doc, src = row.risk, row.record.source
         if doc.status == Status.retired:
             continue

@@ -41,7 +41,7 @@ def compute(view: Register, today: dt.date, changes: ChangeReport | str | None =
     """All reports of `view` (a register already filtered for one audience)."""
     links = Links(view)
     clauses = clause_coverage(view)
-    risks = risk_register(view, links)
+    risks = risk_register(view)
     evidence = evidence_index(view, today)
     ready = readiness(view, today, links, clauses, risks, evidence)
     return Reports(

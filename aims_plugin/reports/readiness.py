@@ -149,7 +149,7 @@ def readiness(
     links = links or Links(register)
     soa = statement_of_applicability(register, today, links)
     clauses = clause_coverage(register) if clauses is None else clauses
-    risks = risk_register(register, links) if risks is None else risks
+    risks = risk_register(register) if risks is None else risks
     evidence = evidence_index(register, today) if evidence is None else evidence
     changed = changed_since_approval(register)
     statements = register.of_kind(Kind.soa)

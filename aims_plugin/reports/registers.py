@@ -39,7 +39,7 @@ class RiskRow:
         return self.above_appetite and not self.accepted and self.risk.treatment != Treatment.avoid
 
 
-def risk_register(register: Register, links: Links) -> list[RiskRow]:
+def risk_register(register: Register) -> list[RiskRow]:
     rows = []
     for record in register.of_kind(Kind.risk):
         doc = record.doc
