@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import FOLDER_KINDS, MODELS, Document, Kind, ref_fields
+from ..files.load import PLACEHOLDER
+from ..model import FOLDER_KINDS, MODELS, Action, Document, Kind, ref_fields
+from ..model.criteria import CRITERIA_FILE, Band, RiskCriteria
 from ..register.findings import CODES, GAP_CODES
 
 
@@ -40,6 +42,20 @@ def content_reference() -> str:
         "The folder gives the kind; a `kind:` key overrides it. Unknown keys are reported",
         "(`AIMS007`), never silently dropped. References are checked (`AIMS010`, `AIMS011`).",
         "",
+        "## What counts as done",
+        "",
+        "Every count (status, site, pack, exports, framework pages) uses one rule: a document counts as",
+        "done only when its `status` is `approved` and it is written. A body holding the marker",
+        f"`{PLACEHOLDER}` (the scaffold's stubs carry it) is a placeholder; so is a policy, procedure,",
+        "control or clause write-up or impact assessment whose body has no text beyond headings.",
+        "Drafts, documents in review and placeholders are listed as open items, never counted.",
+        "A control counts as implemented only with an approved write-up, and as evidenced only when",
+        "implemented with current evidence: approved, not expired, and, without `expires`, collected",
+        "within its shelf life (`shelf_life`, or the `evidence_shelf_life` setting, default 12 months).",
+        f"Risks are rated by the organisation's criteria in `{CRITERIA_FILE}`; without it, a 5 x 5 matrix",
+        "with the bands Low 1-4, Medium 5-9, High 10-16 and Very high 17-25 and the appetite Medium applies.",
+        "The Statement of Applicability's version and approval come from its one record in `soa/`.",
+        "",
     ]
     common = list(Document.model_fields)
     sections = [("Fields every document has", Document, common)]
@@ -47,13 +63,18 @@ def content_reference() -> str:
         model = MODELS[kind]
         own = [n for n in model.model_fields if n not in common or n in model.__annotations__]
         sections.append((f"`{kind.value}` (folder `{folders[kind]}/`)", model, own))
+    sections.append(("Actions (each item of an `actions:` list)", Action, list(Action.model_fields)))
+    sections.append(
+        (f"Risk criteria (`{CRITERIA_FILE}` in the content folder)", RiskCriteria, list(RiskCriteria.model_fields))
+    )
+    sections.append(("A rating band (each item of `bands:`)", Band, list(Band.model_fields)))
     for title, model, names in sections:
         schema = model.model_json_schema()
         defs = schema.get("$defs", {})
         required = set(schema.get("required", []))
         refs = ref_fields(model)
         lines += [f"## {title}", ""]
-        if model is not Document and model.__doc__:
+        if model not in (Document, Band) and model.__doc__:
             lines += [model.__doc__.strip().splitlines()[0], ""]
         if not names:
             lines += ["Only the common fields.", ""]

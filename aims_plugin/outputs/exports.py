@@ -177,9 +177,7 @@ def soa_csv(rows: list[SoaRow]) -> str:
     return out.getvalue()
 
 
-def soa_json(
-    rows: list[SoaRow], organisation: str, scope: str, audience: str, statement: Record | None = None
-) -> str:
+def soa_json(rows: list[SoaRow], organisation: str, scope: str, audience: str, statement: Record | None = None) -> str:
     """The SoA with its document control (from its record; null when it has none)."""
     control = None
     if statement is not None:
