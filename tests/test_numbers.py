@@ -407,3 +407,16 @@ def test_soa_record_is_the_soa_document_control_on_site_pack_and_exports(tree):
     # A second SoA record is an error.
     files["content/soa/SOA-2.md"] = front(id="SOA-2", title="Another")
     assert "AIMS020" in codes(tree(files))
+
+
+def test_control_pages_name_their_annex_b_guidance(tree, tmp_path):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = tree(complete_files())
+    site_config(root)
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True))
+    page = (root / "site/controls/A.6.2.4/index.html").read_text(encoding="utf-8")
+    assert "Implementation guidance: ISO/IEC 42001:2023 Annex B, B.6.2.4." in page
+    coverage = (root / "site/coverage/index.html").read_text(encoding="utf-8")
+    assert "24 / 24 subclauses are covered by at least one approved document" in coverage

@@ -22,6 +22,13 @@ class Requirement:
     evidence_examples: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()  # EU AI Act: the operators an article addresses
 
+    @property
+    def guidance(self) -> str | None:
+        """The Annex B section that gives implementation guidance for an ISO/IEC 42001 Annex A control."""
+        if self.type == "control" and self.id.startswith("A."):
+            return "B." + self.id[2:]
+        return None
+
 
 @dataclass(frozen=True)
 class Catalog:
