@@ -279,3 +279,63 @@ def test_pdf_refuses_content_with_errors(tree, tmp_path):
     assert result.exit_code == 1
     assert "content/risks/R.md:4: AIMS006" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _link_pages(reader: PdfReader, page_index: int, dests: dict[str, int]) -> list[int]:
+    """The pages the internal links on one page point at, one per line of text, in the order they appear."""
+    pages: dict[int, int] = {}
+    for ref in reader.pages[page_index].get("/Annots") or []:
+        annot = ref.get_object()
+        if annot.get("/Subtype") != "/Link":
+            continue
+        dest = annot.get("/Dest")
+        if dest is None and "/A" in annot:
+            dest = annot["/A"].get("/D")
+        if dest is None:
+            continue
+        if isinstance(dest, str) or hasattr(dest, "original_bytes"):
+            target = dests[str(dest)]
+        else:
+            target = reader.get_page_number(dest[0].get_object()) + 1
+        # A link that wraps or has generated content is several boxes on one line: one entry.
+        line = round(float(annot["/Rect"][1]))
+        assert pages.setdefault(line, target) == target, "two targets on one line"
+    return [pages[y] for y in sorted(pages, reverse=True)]
+
+
+def test_every_toc_entry_prints_and_links_the_page_its_bookmark_lands_on(built):
+    """All entries: the printed number, the link's target and the bookmark of the same title agree."""
+    reader = PdfReader(built[1])
+    landing = {title: page for _, title, page in outline(reader)}
+    dests = {name: reader.get_destination_page_number(d) + 1 for name, d in reader.named_destinations.items()}
+    first, end = landing["Contents"], landing["Statement of Applicability"]
+    entries: list[tuple[str, int]] = []
+    links: list[int] = []
+    for page in range(first, end):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(built[1]), "-"], capture_output=True, text=True
+        ).stdout
+        entries += [(title.strip(), int(n)) for title, n in re.findall(r"^(.+?) · p\. (\d+)$", text, re.MULTILINE)]
+        links += _link_pages(reader, page - 1, dests)
+    assert len(entries) > 40
+    assert [n for _, n in entries] == links
+    for title, number in entries:
+        assert landing.get(title) == number, (title, number, landing.get(title))
+
+
+def test_pack_anchors_are_unique(tmp_path, tree):
+    import collections
+    import datetime as dt
+
+    from aims_plugin.files.load import load
+    from aims_plugin.model import Audience
+    from aims_plugin.outputs.pack.compose import PackOptions, build_pack
+    from aims_plugin.reports.bundle import compute
+
+    root = pack_tree(tree)
+    view = load(root / "content", display_root=root, frameworks=["nist-ai-rmf", "eu-ai-act"]).visible_to(
+        Audience.auditor
+    )
+    pack = build_pack(compute(view, dt.date(2026, 11, 24)), created=dt.datetime(2026, 11, 24), options=PackOptions())
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', pack.html))
+    assert [i for i, n in ids.items() if n > 1] == []
