@@ -166,7 +166,7 @@ def test_soa_text_present_for_all_38_controls(built):
 def test_metadata_cover_and_footer(built):
     reader = PdfReader(built[1])
     meta = reader.metadata
-    assert meta.title == "Test Org: AI management system documentation pack"
+    assert meta.title == "Test Org: AI management system auditor pack"
     assert meta.author == "Test Org" and "ISO/IEC 42001" in meta.subject
     assert "Statement of Applicability" in reader.metadata["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20260101000000")
@@ -339,3 +339,18 @@ def test_pack_anchors_are_unique(tmp_path, tree):
     pack = build_pack(compute(view, dt.date(2026, 11, 24)), created=dt.datetime(2026, 11, 24), options=PackOptions())
     ids = collections.Counter(re.findall(r'\sid="([^"]+)"', pack.html))
     assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_one_as_of_date_and_the_default_place(tree, monkeypatch):
+    """Without -o the pack goes to build/ (ignored by git); every judgement uses the one date on the cover."""
+    root = pack_tree(tree)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775000000")  # 2026-03-31
+    result = CliRunner().invoke(main, ["pdf", str(root)])
+    assert result.exit_code == 0, result.output
+    out = root / "build/auditor-pack.pdf"
+    assert result.output.startswith(f"auditor pack: {out}:")
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout.split())
+    assert "As of 2026-03-31" in text and "Built" not in text
+    assert "2026-11-24" not in text and "as of 2026" not in text.replace("As of 2026-03-31", "")
+    narrower = CliRunner().invoke(main, ["pdf", str(root), "--audience", "internal"])
+    assert narrower.output.startswith(f"documentation pack: {root / 'build/documentation-pack.pdf'}:")

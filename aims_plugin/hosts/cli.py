@@ -184,7 +184,7 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Where to write the PDF (default: aims-pack.pdf in ROOT).",
+    help="Where to write the PDF (default: build/auditor-pack.pdf; build/documentation-pack.pdf when narrower).",
 )
 @click.option(
     "--audience",
@@ -209,10 +209,15 @@ def pdf(
 ) -> None:
     """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
     from ..outputs.pack import PackOptions, make_pack  # WeasyPrint and the templates only when asked for
+    from ..outputs.pack.compose import pack_file, pack_name
+    from ..outputs.pack.write import build_date
 
     project = _project(root)
     settings = project.settings
     build = Build(project.root, settings, _today(today), display_root=_display_root(project.root))
+    if today is None:
+        # One "as of" for the whole pack: SOURCE_DATE_EPOCH, else the source commit's date.
+        build.today = build_date(build.register.history).date()
     errors = [f for f in build.findings if f.severity == Severity.error]
     if errors:
         for finding in errors:
@@ -228,7 +233,7 @@ def pdf(
         page_size=(page_size or settings.pdf_page_size).lower(),
         changes_since=since,
     )
-    out = output or project.root / settings.pdf_filename
+    out = output or project.root / "build" / pack_file(chosen)
     interactive = sys.stderr.isatty()
     result = make_pack(
         build.reports(chosen, changes_since=since),
@@ -239,7 +244,8 @@ def pdf(
         pdfa=settings.pdfa if pdfa is None else pdfa,
         progress=(lambda message: click.echo(f"aims pdf: {message}", err=True)) if interactive else None,
     )
-    click.echo(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+    name = pack_name(chosen)
+    click.echo(f"{name}: {result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
 
 
 @main.command()

@@ -197,6 +197,7 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         if not settings.pdf or (self.serving and not settings.pdf_on_serve) or self.build is None:
             return
         from ..outputs.pack import PackOptions, make_pack  # WeasyPrint only when a pack is built
+        from ..outputs.pack.compose import pack_name
 
         # The pack inside the site is for the site's own audience, never wider.
         audience = settings.pack_audience()
@@ -217,7 +218,8 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
             pdfa=settings.pdfa,
             progress=log.debug,
         )
-        log.info(f"auditor pack: {settings.pdf_filename} ({result.pages} pages, sha256 {result.sha256[:16]})")
+        name = pack_name(settings.pack_audience())
+        log.info(f"{name}: {settings.pdf_filename} ({result.pages} pages, sha256 {result.sha256[:16]})")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(os.fspath(self.content))

@@ -30,14 +30,27 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 TABLE_CHUNK = 60
 
 
+def pack_name(audience: Audience) -> str:
+    """One name per pack: the auditor pack holds everything; any narrower one is a documentation pack."""
+    return "auditor pack" if audience == Audience.auditor else "documentation pack"
+
+
+def pack_file(audience: Audience) -> str:
+    """The default file name of `aims pdf` for an audience."""
+    return pack_name(audience).replace(" ", "-") + ".pdf"
+
+
 @dataclass(frozen=True)
 class PackOptions:
     organisation: str = ""
     scope: str = ""
     audience: Audience = Audience.auditor
     page_size: str = "a4"
-    title: str = "AI management system documentation pack"
     changes_since: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"AI management system {pack_name(self.audience)}"
 
 
 @dataclass
