@@ -354,3 +354,40 @@ def test_one_as_of_date_and_the_default_place(tree, monkeypatch):
     assert "2026-11-24" not in text and "as of 2026" not in text.replace("As of 2026-03-31", "")
     narrower = CliRunner().invoke(main, ["pdf", str(root), "--audience", "internal"])
     assert narrower.output.startswith(f"documentation pack: {root / 'build/documentation-pack.pdf'}:")
+
+
+def test_aims_verify_rehashes_every_file_of_the_pack(tree, tmp_path, monkeypatch):
+    root = pack_tree(tree)
+    out = run_pdf(root, tmp_path / "pack.pdf", monkeypatch=monkeypatch)
+    reader = PdfReader(out)
+    manifest = __import__("json").loads(reader.attachments["aims-manifest.json"][0])
+    paths = {f["path"] for f in manifest["files"]}
+    assert "content/evidence/files/ev1.txt" in paths and "content/policies/POL-1.md" in paths
+    assert all(f["size"] > 0 and len(f["sha256"]) == 64 for f in manifest["files"])
+    assert manifest["commit"] and manifest["as_of"] == "2026-11-24"
+    # Every page carries the pack digest and the commit.
+    for page in range(1, len(reader.pages) + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(out), "-"], capture_output=True, text=True
+        ).stdout
+        assert f"Pack {manifest['digest'][:16]} · commit {manifest['commit'][:12]}" in text, page
+
+    runner = CliRunner()
+    ok = runner.invoke(main, ["verify", str(out), str(root)])
+    assert ok.exit_code == 0 and "all match" in ok.output, ok.output
+    evidence = root / "content/evidence/files/ev1.txt"
+    evidence.write_bytes(evidence.read_bytes().replace(b"e", b"E", 1))  # one byte
+    changed = runner.invoke(main, ["verify", str(out), str(root)])
+    assert changed.exit_code == 1, changed.output
+    assert changed.output.startswith("content/evidence/files/ev1.txt: changed: recorded sha256")
+    assert "1 difference" in changed.output
+    # At the pack's commit the files are as they were.
+    assert runner.invoke(main, ["verify", str(out), str(root), "--at-commit"]).exit_code == 0
+    (root / "content/policies/POL-1.md").unlink()
+    assert "content/policies/POL-1.md: missing" in runner.invoke(main, ["verify", str(out), str(root)]).output
+    # Not a pack: exit 2, no traceback.
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(b"%PDF-1.4 not really\n")
+    for bad in (plain, root / "mkdocs.yml"):
+        result = runner.invoke(main, ["verify", str(bad), str(root)])
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output

@@ -169,6 +169,7 @@ def _parse_file(path: Path, rel: str, display: str, real_root: Path, findings: l
         body,
         body_line,
         hashlib.sha256(raw).hexdigest(),
+        len(raw),
         placeholder=PLACEHOLDER in body,
     )
     for key, line in duplicates:

@@ -249,6 +249,34 @@ def pdf(
 
 
 @main.command()
+@click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--at-commit", is_flag=True, help="Read the files from the commit the pack names, not the working tree.")
+def verify(pack: Path, root: Path, at_commit: bool) -> None:
+    """Check a pack against its sources: re-hash every file its manifest lists.
+
+    Exits 0 when every file matches, 1 when one differs or is missing, 2 when
+    PACK is not an AIMS pack.
+    """
+    from ..outputs.pack.verify import NotAPack
+    from ..outputs.pack.verify import verify as verify_pack
+
+    if not pack.is_file():
+        raise click.UsageError(f"{pack} does not exist")
+    try:
+        result = verify_pack(pack, root, at_commit=at_commit)
+    except NotAPack as exc:
+        click.echo(f"aims verify: {exc}", err=True)
+        sys.exit(ExitCode.usage)
+    where = f"commit {result.commit[:12]}" if at_commit and result.commit else f"the working tree at {root}"
+    for path, problem in result.problems:
+        click.echo(f"{path}: {problem}")
+    verdict = "all match" if result.ok else f"{plural(len(result.problems), 'difference')}"
+    click.echo(f"pack {result.digest[:16]}: {plural(result.checked, 'file')} checked against {where}: {verdict}")
+    sys.exit(ExitCode.ok if result.ok else ExitCode.findings)
+
+
+@main.command()
 @ROOT
 @click.option("--since", required=True, help="Baseline: a tag (stage2-2026), a commit or a date (YYYY-MM-DD).")
 @click.option("--until", default=None, help="End point (default: the working tree).")

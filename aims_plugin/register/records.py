@@ -58,6 +58,7 @@ class Source:
     body: str = ""
     body_line: int = 1
     sha256: str = ""  # of the file's bytes, for the pack's manifest
+    size: int = 0  # of the file, in bytes
     #: The body is not written yet: it carries the placeholder marker, or nothing beyond headings.
     placeholder: bool = False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,8 @@ class Pack:
     created: dt.datetime
     digest: str
     attachments: list[Record] = field(default_factory=list)
+    #: The machine-readable manifest, embedded as a PDF attachment.
+    manifest_json: bytes = b""
 
 
 def build_pack(
@@ -112,6 +115,7 @@ def build_pack(
     }
     manifest = _manifest(view)
     digest = hashlib.sha256("".join(f"{rel} {sha}\n" for rel, sha, _ in manifest).encode()).hexdigest()
+    commit = history.head.commit if history.head else None
 
     def sub(template: str, **extra: Any) -> Markup:
         return Markup(templates.render(template, **{**ctx, **extra}))
@@ -145,6 +149,7 @@ def build_pack(
         classification="confidential" if options.audience == Audience.auditor else options.audience.value,
         chunk=TABLE_CHUNK,
         css=templates.source("pack/pack.css"),
+        commit=commit,
     )
     organisation = options.organisation or "AIMS"
     return Pack(
@@ -157,7 +162,41 @@ def build_pack(
         created=created,
         digest=digest,
         attachments=[row.record for row in reports.evidence if row.record.attachment is not None],
+        manifest_json=manifest_json(manifest, digest, commit, reports.today, options, view),
     )
+
+
+#: The name of the machine-readable manifest embedded in every pack (`aims verify` reads it).
+MANIFEST_NAME = "aims-manifest.json"
+MANIFEST_FORMAT = "aims-pack-manifest/1"
+
+
+def manifest_json(
+    manifest: list[tuple[str, str, int]],
+    digest: str,
+    commit: str | None,
+    as_of: dt.date,
+    options: PackOptions,
+    view: Register,
+) -> bytes:
+    """Every file the pack was made from, with what it was made at and how: stable, sorted JSON."""
+    data = {
+        "format": MANIFEST_FORMAT,
+        "digest": digest,
+        "commit": commit,
+        "as_of": as_of.isoformat(),
+        "settings": {
+            "organisation": options.organisation,
+            "scope": options.scope,
+            "audience": options.audience.value,
+            "page_size": options.page_size,
+            "changes_since": options.changes_since,
+            "frameworks": sorted(view.frameworks),
+            "content_dir": view.display_dir,
+        },
+        "files": [{"path": path, "size": size, "sha256": sha} for path, sha, size in manifest],
+    }
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -174,12 +213,12 @@ class Section:
         return self.spec.view is not None or bool(self.records)
 
 
-def _manifest(view: Register) -> list[tuple[str, str, int | None]]:
+def _manifest(view: Register) -> list[tuple[str, str, int]]:
     """(path, SHA-256, size) of every source and evidence file in the pack, sorted by path."""
-    rows: dict[str, tuple[str, str, int | None]] = {}
+    rows: dict[str, tuple[str, str, int]] = {}
     for record in view.records:
         rel = f"{view.display_dir}/{record.source.rel}"
-        rows[rel] = (rel, record.source.sha256, None)
+        rows[rel] = (rel, record.source.sha256, record.source.size)
         if record.attachment is not None:
             arel = f"{view.display_dir}/{record.attachment.rel}"
             rows[arel] = (arel, record.attachment.sha256, record.attachment.size)

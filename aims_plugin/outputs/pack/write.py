@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...files.history import History
 from ..writefile import write_atomically
-from .compose import Pack
+from .compose import MANIFEST_NAME, Pack
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,15 @@ def write_pdf(
     progress("laying out the pack")
     document = weasyprint.HTML(string=pack.html, url_fetcher=_no_network).render()
     progress(f"writing {len(document.pages)} pages")
-    attachments = []
+    attachments = [
+        weasyprint.Attachment(
+            string=pack.manifest_json,
+            name=MANIFEST_NAME,
+            description="Machine-readable manifest: every source and evidence file with size and SHA-256",
+            created=pack.created,
+            modified=pack.created,
+        )
+    ]
     if attach_evidence:
         for record in pack.attachments:
             assert record.attachment is not None
