@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +68,11 @@ APPROVED = {
 }
 
 
+#: The evidence file of the complete tree, and its hash as recorded at collection.
+EV1 = "evidence\n"
+EV1_SHA256 = hashlib.sha256(EV1.encode()).hexdigest()
+
+
 def complete_files() -> dict[str, str]:
     """A tiny AIMS that covers every control and subclause, all approved: zero findings, nothing open."""
     catalog = load_catalog()
@@ -96,9 +102,11 @@ def complete_files() -> dict[str, str]:
         controls=["A.2.2"],
         owner="Owner",
         collected_on=dt.date.today() - dt.timedelta(days=10),
+        sha256=EV1_SHA256,
+        size=len(EV1),
         **APPROVED,
     )
-    files["content/evidence/files/ev1.txt"] = "evidence\n"
+    files["content/evidence/files/ev1.txt"] = EV1
     return files
 
 

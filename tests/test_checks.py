@@ -304,6 +304,24 @@ BAD_CASES = [
         6,
     ),
     (
+        "evidence file changed since collection",
+        {
+            "content/evidence/E3.md": "---\nid: E3\ntitle: E\nfile: files/ev1.txt\nsha256: "
+            + "ab" * 32
+            + "\ncollected_on: 2026-11-01\n---\n"
+        },
+        "AIMS037",
+        "content/evidence/E3.md",
+        5,
+    ),
+    (
+        "evidence file without a recorded hash",
+        {"content/evidence/E4.md": "---\nid: E4\ntitle: E\ncollected_on: 2026-11-01\nfile: files/ev1.txt\n---\n"},
+        "AIMS038",
+        "content/evidence/E4.md",
+        5,
+    ),
+    (
         "evidence with no date",
         {"content/evidence/E2.md": "---\nid: E2\ntitle: E\nurl: https://x.example/e\n---\n"},
         "AIMS036",

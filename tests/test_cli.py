@@ -141,3 +141,36 @@ def test_build_runs_mkdocs_and_fails_on_broken_content(tree, tmp_path):
     (root / "content/risks/R.md").write_text(front(id="R", title="T", likelihood=9, impact=1), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(root), "--strict", "-d", str(tmp_path / "site2")])
     assert result.exit_code == 1
+
+
+def test_evidence_add_records_the_hash_and_the_check_catches_a_later_change(tree, tmp_path):
+    root = tree(complete_files())
+    outside = tmp_path / "fairness-report-q3.csv"
+    outside.write_text("group,ratio\n18-25,0.83\n", encoding="utf-8")
+    result = run(
+        "evidence", "add", str(outside), "-c", "A.5.4", "-c", "A.6.2.6", "--root", str(root), "--today", "2026-11-24"
+    )
+    assert result.exit_code == 0, result.output
+    record = root / "content/evidence/EV-2.md"  # numbering continues after the tree's EV-1
+    assert record.is_file() and "EV-2 for fairness-report-q3.csv" in result.output
+    copied = root / "content/evidence/files/fairness-report-q3.csv"
+    assert copied.read_bytes() == outside.read_bytes()
+    text = record.read_text(encoding="utf-8")
+    import hashlib
+
+    assert f"sha256: {hashlib.sha256(outside.read_bytes()).hexdigest()}" in text
+    assert "size: 23" in text and "collected_on: 2026-11-24" in text and "status: draft" in text
+    assert "<!-- aims:placeholder -->" in text and "file: files/fairness-report-q3.csv" in text
+    check = run("check", str(root), "--today", "2026-11-24")
+    assert check.exit_code == 0, check.output
+    # The next one continues the numbering.
+    assert "EV-3 " in run("evidence", "add", str(copied), "-c", "A.5.4", "--root", str(root)).output
+    # A changed file no longer matches its record: an error naming both.
+    copied.write_text("group,ratio\n18-25,0.93\n", encoding="utf-8")
+    check = run("check", str(root), "--today", "2026-11-24")
+    assert check.exit_code == 1
+    assert "content/evidence/EV-2.md:5: AIMS037 error: evidence file 'files/fairness-report-q3.csv'" in check.output
+    # Unknown controls are refused with a suggestion; nothing is written.
+    bad = run("evidence", "add", str(outside), "-c", "A.5.44", "--root", str(root))
+    assert bad.exit_code == 2 and "did you mean 'A.5.4'?" in bad.output
+    assert not (root / "content/evidence/EV-4.md").exists()

@@ -192,7 +192,7 @@ def test_evidence_attached_and_hashed(built):
     import hashlib
 
     reader = PdfReader(built[1])
-    assert list(reader.attachments) == ["evidence_files_ev1.txt"]
+    assert sorted(reader.attachments) == ["aims-manifest.json", "evidence_files_ev1.txt"]
     assert reader.attachments["evidence_files_ev1.txt"][0] == b"evidence\n"
     text = "".join(page.extract_text() for page in reader.pages[-6:])
     assert hashlib.sha256(b"evidence\n").hexdigest() in text.replace("\n", "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from ..model import ActionStatus, Clause, Control, Document, Kind, Ref, Status, Treatment, ref_fields
+from ..model import ActionStatus, Clause, Control, Document, Evidence, Kind, Ref, Status, Treatment, ref_fields
 from ..model.crossref import find_refs
 from ..register.findings import Finding, error, plural, warning
 from ..register.links import actions_of
@@ -194,10 +194,42 @@ def check_evidence(register: Register, today: dt.date) -> Iterator[Finding]:
     for record in register.of_kind(Kind.evidence):
         if record.attachment_problem is not None:
             yield record.attachment_problem
+        yield from _evidence_integrity(record)
         doc = record.doc
         if not getattr(doc, "file", None) and not getattr(doc, "url", None):
             src = record.source
             yield error(src.display, src.line_of("id"), "AIMS021", "evidence record has neither 'file' nor 'url'")
+
+
+def _evidence_integrity(record: Record) -> Iterator[Finding]:
+    """The file must still be the one recorded at collection; a file without a recorded hash cannot be checked."""
+    doc, src, attachment = record.doc, record.source, record.attachment
+    assert isinstance(doc, Evidence)
+    if attachment is None:
+        return
+    if doc.sha256 is None:
+        yield warning(
+            src.display,
+            src.line_of("file"),
+            "AIMS038",
+            f"evidence file '{doc.file}' has no recorded sha256: a later change to it could not be detected "
+            f"(record sha256: {attachment.sha256})",
+        )
+    elif doc.sha256.lower() != attachment.sha256:
+        yield error(
+            src.display,
+            src.line_of("sha256"),
+            "AIMS037",
+            f"evidence file '{doc.file}' no longer matches the sha256 recorded at collection "
+            f"(recorded {doc.sha256[:16]}…, now {attachment.sha256[:16]}…): restore it, or collect it again",
+        )
+    elif doc.size is not None and doc.size != attachment.size:
+        yield error(
+            src.display,
+            src.line_of("size"),
+            "AIMS037",
+            f"evidence file '{doc.file}' is {attachment.size} bytes, recorded {doc.size} at collection",
+        )
 
 
 def check_approval(register: Register, today: dt.date) -> Iterator[Finding]:

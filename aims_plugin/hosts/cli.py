@@ -248,6 +248,39 @@ def pdf(
     click.echo(f"{name}: {result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
 
 
+@main.group()
+def evidence() -> None:
+    """Collect evidence: a record per file, with its hash recorded when it is collected."""
+
+
+@evidence.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--controls", "-c", "controls", multiple=True, required=True, help="A control it evidences (repeat).")
+@click.option("--title", default=None, help="The record's title (default: from the file name).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", help="The AIMS project.")
+@TODAY
+def evidence_add(
+    file: Path, controls: tuple[str, ...], title: str | None, root: Path, today: dt.datetime | None
+) -> None:
+    """Write a draft evidence record for FILE with the next free ID, its SHA-256, size and collection date.
+
+    A FILE outside the content folder is copied into evidence/files/ first.
+    """
+    from .evidence import EvidenceError, add_evidence
+
+    project = _project(root)
+    try:
+        added = add_evidence(project.content_dir, file, list(controls), title, _today(today))
+    except EvidenceError as exc:
+        raise click.UsageError(str(exc)) from None
+    shown = _display_root(project.root)
+    record = added.record.relative_to(project.root) if shown == project.root else added.record
+    click.echo(
+        f"{record}: {added.id} for {added.file.name} ({added.size:,} bytes, sha256 {added.sha256}); "
+        "describe it, remove the placeholder marker and approve it"
+    )
+
+
 @main.command()
 @click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".")

@@ -7,6 +7,7 @@ started, so `aims status` shows the whole road to Stage 1 at once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -136,6 +137,10 @@ appetite: Medium
 """
 
 
+#: The starter evidence file; its record carries its hash, as `aims evidence add` writes it.
+EXAMPLE_EVIDENCE = "name,acknowledged_on\nExample Person,2026-01-01\n"
+
+
 def _doc(fields: dict[str, object], body: str) -> str:
     front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
     return f"---\n{front}---\n\n{body.strip()}\n"
@@ -255,6 +260,8 @@ The AIMS owner maintains this policy; top management approves it.
             "id": "EV-001",
             "title": "Example evidence: AI policy acknowledgement log",
             "file": "files/EV-001.csv",
+            "sha256": hashlib.sha256(EXAMPLE_EVIDENCE.encode()).hexdigest(),
+            "size": len(EXAMPLE_EVIDENCE.encode()),
             "collected_on": today,
             "collected_by": "AIMS owner",
             "controls": ["A.2.2"],
@@ -263,7 +270,7 @@ The AIMS owner maintains this policy; top management approves it.
         },
         "Replace with a real record; keep the evidence file beside it in `files/`.",
     )
-    files["content/evidence/files/EV-001.csv"] = "name,acknowledged_on\nExample Person,2026-01-01\n"
+    files["content/evidence/files/EV-001.csv"] = EXAMPLE_EVIDENCE
     files["content/soa/SOA.md"] = _doc(
         {
             "id": "SOA",

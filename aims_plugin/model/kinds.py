@@ -148,8 +148,16 @@ class ImpactAssessment(Document):
 class Evidence(Document):
     """One evidence record; may point to a file beside it."""
 
-    file: Text | None = Field(None, description="Path relative to the record, inside the content folder.")
+    file: Text | None = Field(
+        None, description="Path relative to the record, inside the content folder (for URL evidence: its snapshot)."
+    )
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")] | None = Field(
+        None, description="SHA-256 of the file, recorded when it was collected (`aims evidence add` writes it)."
+    )
+    size: Annotated[int, Field(ge=0, strict=True)] | None = Field(
+        None, description="Its size in bytes, recorded with it."
+    )
     collected_on: Date | None = None
     collected_by: Text | None = None
     controls: Annotated[IdList, Ref(catalog="control")] = Field(default_factory=list)

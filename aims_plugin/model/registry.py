@@ -183,7 +183,7 @@ SPECS: tuple[KindSpec, ...] = (
         view=View("evidence.html", "Evidence index", rows="evidence", nav=2),
         pack=12,
         pack_anchor="evidence",
-        labels={"url": "URL"},
+        labels={"url": "URL", "sha256": "SHA-256 at collection", "size": "Size at collection"},
     ),
     KindSpec("incident", k.Incident, "incidents", "Incidents", nav=9, pack=11, pack_anchor="incidents"),
     KindSpec("audit", k.Audit, "audits", "Audits", nav=7, pack=8, pack_anchor="audits"),

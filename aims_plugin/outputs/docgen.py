@@ -27,6 +27,8 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     if kind == "string" and prop.get("format") == "date":
         return "date (YYYY-MM-DD)"
     if kind == "integer" and "minimum" in prop:
+        if "maximum" not in prop:
+            return f"integer ≥ {prop['minimum']}"
         return f"integer {prop['minimum']}–{prop['maximum']}"
     return {"string": "text", "boolean": "true \\| false", "integer": "integer"}.get(kind, kind)
 

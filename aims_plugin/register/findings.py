@@ -53,12 +53,14 @@ CODES: dict[str, str] = {
     "AIMS034": "residual risk above appetite without acceptance",
     "AIMS035": "EU AI Act enabled but no AI system names the organisation's roles",
     "AIMS036": "evidence with neither collected_on nor expires",
+    "AIMS037": "evidence file no longer matches its recorded hash",
+    "AIMS038": "evidence file without a recorded hash",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows
 #: them on the dashboard and does not raise them unless asked to.
 GAP_CODES = frozenset(
-    {"AIMS013", "AIMS017", "AIMS018", "AIMS019", "AIMS025", "AIMS032", "AIMS034", "AIMS035", "AIMS036"}
+    {"AIMS013", "AIMS017", "AIMS018", "AIMS019", "AIMS025", "AIMS032", "AIMS034", "AIMS035", "AIMS036", "AIMS038"}
 )
 
 

@@ -1,0 +1,104 @@
+"""`aims evidence add`: a new evidence record for a file, with its hash recorded at collection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..files.load import PLACEHOLDER, load
+from ..model import Control, Kind
+from ..outputs.writefile import write_atomically
+
+#: Evidence IDs `aims evidence add` continues: EV-001, EV-002 ...
+_NUMBERED = re.compile(r"^EV-(\d+)$")
+
+
+class EvidenceError(Exception):
+    """The record cannot be written as asked (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Added:
+    record: Path
+    id: str
+    file: Path
+    sha256: str
+    size: int
+
+
+def next_id(ids: set[str]) -> str:
+    """The next free `EV-nnn` (keeping the width the repository already uses)."""
+    numbers = [(int(m.group(1)), len(m.group(1))) for i in ids if (m := _NUMBERED.match(i))]
+    width = max((w for _, w in numbers), default=3)
+    number = max((n for n, _ in numbers), default=0) + 1
+    while f"EV-{number:0{width}d}" in ids:
+        number += 1
+    return f"EV-{number:0{width}d}"
+
+
+def add_evidence(content_dir: Path, file: Path, controls: list[str], title: str | None, today: dt.date) -> Added:
+    """Write `evidence/<ID>.md` for `file` (copied into `evidence/files/` when it lies outside the content folder)."""
+    if not file.is_file():
+        raise EvidenceError(f"{file} is not a file")
+    register = load(content_dir, history=False)
+    known = {req.id for req in register.catalog.controls} | {
+        r.doc.control for r in register.of_kind(Kind.control) if isinstance(r.doc, Control)
+    }
+    unknown = [c for c in controls if c not in known]
+    if unknown:
+        hints = [difflib.get_close_matches(c, sorted(known), n=1, cutoff=0.6) for c in unknown]
+        tip = "".join(f"; did you mean '{h[0]}'?" for h in hints if h)
+        raise EvidenceError(f"not a control of this AIMS: {', '.join(unknown)}{tip}")
+    evidence_dir = content_dir / "evidence"
+    real_content = Path(os.path.realpath(content_dir))
+    real_file = Path(os.path.realpath(file))
+    if real_content in real_file.parents:
+        target = real_file
+    else:
+        target = evidence_dir / "files" / file.name
+        if target.exists() and target.read_bytes() != file.read_bytes():
+            raise EvidenceError(f"{target} exists with other content; rename the file first")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, target)
+    data = target.read_bytes()
+    record_id = next_id(set(register.by_id) | register.broken_ids)
+    record = evidence_dir / f"{record_id}.md"
+    if record.exists():
+        raise EvidenceError(f"{record} exists already (it does not parse as a record: fix it first)")
+    collector = _git_user(content_dir)
+    fields = {
+        "id": record_id,
+        "title": title or file.stem.replace("-", " ").replace("_", " ").strip().capitalize() or record_id,
+        "file": Path(os.path.relpath(os.path.realpath(target), os.path.realpath(evidence_dir))).as_posix(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "collected_on": today,
+        **({"collected_by": collector, "owner": collector} if collector else {}),
+        "controls": list(controls),
+        "status": "draft",
+        "classification": "internal",
+    }
+    front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
+    body = f"{PLACEHOLDER}\n\nSay what this evidence shows, how it was produced and for which period.\n"
+    write_atomically(record, f"---\n{front}---\n\n{body}".encode())
+    return Added(record, record_id, target, fields["sha256"], len(data))
+
+
+def _git_user(where: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(where), "config", "user.name"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    name = done.stdout.strip()
+    return name or None
