@@ -391,3 +391,26 @@ def test_aims_verify_rehashes_every_file_of_the_pack(tree, tmp_path, monkeypatch
     for bad in (plain, root / "mkdocs.yml"):
         result = runner.invoke(main, ["verify", str(bad), str(root)])
         assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+
+
+def test_stage1_index_in_status_site_and_pack(tree, tmp_path, monkeypatch):
+    """Each required item: what meets it, with page and approval, or "missing" / "not approved"."""
+    root = pack_tree(tree)
+    # Risk records are risk assessment results (8.2) by being what they are; an unapproved audit is not enough.
+    (root / "content/audits").mkdir()
+    (root / "content/audits/AUD-1.md").write_text(front(id="AUD-1", title="Internal audit 2026"), encoding="utf-8")
+    status = CliRunner().invoke(main, ["status", str(root), "--today", "2026-11-24"]).output
+    index = status.split("Stage 1 index: ", 1)[1].split("Open items", 1)[0]
+    lines = {line.split()[0]: line for line in index.splitlines()[1:] if line.strip()}
+    assert len(lines) == 16
+    assert "NOT APPROVED" in lines["4.3"] and "POL-1 (draft)" in lines["4.3"]  # no scope setting, a draft policy
+    assert "NOT APPROVED" in lines["8.2"] and "RSK-1 (draft)" in lines["8.2"]  # found by kind, not yet approved
+    assert "NOT APPROVED" in lines["9.2"] and "AUD-1 (draft)" in lines["9.2"]
+    assert "MISSING" in lines["6.1.3"]  # no SoA record
+    out = run_pdf(root, tmp_path / "pack.pdf", monkeypatch=monkeypatch)
+    text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout.split())
+    part = text.split("Stage 1 index", 3)[-1]
+    assert "16 items of documented information" in part and "missing" in part
+    assert re.search(r"RSK-1 Biased scores \(draft, .*?\) p\. \d+", part) or re.search(
+        r"RSK-1 Biased scores \(.*?\) p\. \d+", part
+    )

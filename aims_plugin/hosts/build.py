@@ -63,7 +63,8 @@ class Build:
         key = (audience, since)
         if key not in self._reports:
             changes = self.changes(audience, since) if since else None
-            self._reports[key] = compute(self.register.visible_to(audience), self.today, changes)
+            view = self.register.visible_to(audience)
+            self._reports[key] = compute(view, self.today, changes, scope=self.settings.scope)
         return self._reports[key]
 
     def changes(self, audience: Audience, since: str) -> ChangeReport | str:

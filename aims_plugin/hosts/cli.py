@@ -159,6 +159,17 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
     else:
         click.echo("  SoA record            none (add content/soa/SOA.md)")
 
+    stage1 = build.reports(Audience.auditor, changes_since="").stage1
+    met = sum(row.state == "met" for row in stage1)
+    head(f"Stage 1 index: {met} of {len(stage1)} items of required documented information met")
+    for row in stage1:
+        shown = ", ".join(
+            r.id + ("" if r.done else f" ({r.standing.value.replace('_', ' ')})") for r in row.documents[:6]
+        )
+        more = f" and {len(row.documents) - 6} more" if len(row.documents) > 6 else ""
+        via = "scope setting" + (", " if shown else "") if row.setting_value else ""
+        click.echo(f"  {row.item.clause:<6} {row.item.title}: {row.state.upper()}  {via}{shown}{more}".rstrip())
+
     head(f"Open items ({len(report.open)})")
     for category, items in report.open.groups():
         if not items:

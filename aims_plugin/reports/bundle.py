@@ -13,6 +13,7 @@ from .frameworks import FrameworkCoverage, framework_coverage
 from .readiness import Readiness, readiness
 from .registers import EvidenceRow, HeatMap, RiskRow, SystemRow, evidence_index, heat_map, inventory, risk_register
 from .soa import SoaRow
+from .stage1 import Stage1Row, stage1_index
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Reports:
     evidence: list[EvidenceRow]
     systems: list[SystemRow]
     frameworks: list[FrameworkCoverage]
+    #: The Stage 1 index of required documented information.
+    stage1: list[Stage1Row]
     #: Changes since the configured baseline, the sentence saying why there are none, or None (not asked for).
     changes: ChangeReport | str | None = None
 
@@ -37,8 +40,8 @@ class Reports:
         return self.readiness.soa
 
 
-def compute(view: Register, today: dt.date, changes: ChangeReport | str | None = None) -> Reports:
-    """All reports of `view` (a register already filtered for one audience)."""
+def compute(view: Register, today: dt.date, changes: ChangeReport | str | None = None, scope: str = "") -> Reports:
+    """All reports of `view` (a register already filtered for one audience); `scope` is the scope setting."""
     links = Links(view)
     clauses = clause_coverage(view)
     risks = risk_register(view)
@@ -56,5 +59,6 @@ def compute(view: Register, today: dt.date, changes: ChangeReport | str | None =
         evidence=evidence,
         systems=inventory(view, links),
         frameworks=[framework_coverage(view, name, ready.soa, links) for name in view.frameworks],
+        stage1=stage1_index(view, links, {"scope": scope}),
         changes=changes,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ...model import SPECS, KindSpec
 from ...present.linker import catalog_entries, register_page
-from .pages import CHANGES, COVERAGE, READINESS, SOA, SitePlan, framework_page
+from .pages import CHANGES, COVERAGE, READINESS, SOA, STAGE1, SitePlan, framework_page
 
 #: In the nav, a kind lists its documents one by one up to this many.
 NAV_LIMIT = 50
@@ -26,6 +26,7 @@ def site_nav(plan: SitePlan) -> NavItem:
     section.children += [
         NavItem("Readiness", READINESS),
         NavItem("Statement of Applicability", SOA),
+        NavItem("Stage 1 index", STAGE1),
         NavItem("Coverage", COVERAGE),
     ]
     views = sorted((s for s in SPECS if s.view is not None), key=lambda s: s.view.nav if s.view else 0)

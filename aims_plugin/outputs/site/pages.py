@@ -31,6 +31,7 @@ from ..exports import soa_csv, soa_json
 SOA = "statement-of-applicability.md"
 READINESS = "readiness.md"
 COVERAGE = "coverage.md"
+STAGE1 = "stage-1-index.md"
 CHANGES = "changes.md"
 
 
@@ -187,6 +188,7 @@ class SitePlan:
         yield Download(SOA.replace(".md", ".csv"), content=soa_csv(r.soa))
         opts = self.options
         yield Download(SOA.replace(".md", ".json"), content=soa_json(r.soa, opts.organisation, opts.scope, opts.audience, r.statement))
+        yield _view(STAGE1, "Stage 1 index", self._html("stage1.html", STAGE1, rows=self.reports.stage1))
         coverage = self._html("coverage.html", COVERAGE, clauses=self.reports.clauses, controls=self.reports.controls)
         yield _view(COVERAGE, "Coverage", coverage)
         for cov in self.reports.frameworks:
