@@ -107,6 +107,7 @@ def complete_files() -> dict[str, str]:
         **APPROVED,
     )
     files["content/evidence/files/ev1.txt"] = EV1
+    files["content/soa/SOA.md"] = front(id="SOA", title="Statement of Applicability", owner="Owner", **APPROVED)
     return files
 
 

@@ -322,6 +322,17 @@ BAD_CASES = [
         5,
     ),
     (
+        "approval in the future",
+        {
+            "content/policies/P.md": (
+                "---\nid: P\ntitle: T\nstatus: approved\napproved_by: B\napproved_on: 2999-01-01\n---\nB\n"
+            )
+        },
+        "AIMS039",
+        "content/policies/P.md",
+        6,
+    ),
+    (
         "evidence with no date",
         {"content/evidence/E2.md": "---\nid: E2\ntitle: E\nurl: https://x.example/e\n---\n"},
         "AIMS036",

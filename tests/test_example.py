@@ -128,7 +128,7 @@ def test_example_open_items_show_what_is_genuinely_open(example_site):
     assert 'id="open-overdue-actions"' in readiness and "action-ACT-MR-2026-01-1" in readiness
     # The risk above the appetite without an acceptance, and the evidence past its shelf life.
     assert "RSK-007" in status.split("Risks above appetite without acceptance (1)", 1)[1][:200]
-    assert "EV-013" in status.split("Evidence no longer current (", 1)[1][:300]
+    assert "EV-013" in status.split("Evidence not current (", 1)[1][:300]
     ev = next(row for row in compute_example().evidence if row.record.id == "EV-013")
     assert not ev.current and ev.evidence.expires is None
     # Numbers the headline shows never exceed what is done.

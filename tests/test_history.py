@@ -216,6 +216,7 @@ def test_export_json_and_csv_are_stable_and_carry_history(repo, tmp_path):
                 "audit",
                 "management_review",
                 "nonconformity",
+                "soa",
             ].index(k[0]),
             k[1],
         ),

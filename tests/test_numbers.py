@@ -176,7 +176,7 @@ def test_draft_evidence_does_not_count(tree):
     )
     r = reports(tree(files))
     assert r.readiness.evidenced_fraction.part == 0
-    assert [i.detail for i in r.readiness.open.of("evidence-not-current")] == ["not approved (draft)"]
+    assert [i.detail for i in r.readiness.open.of("evidence-not-current")] == ["not counted: draft"]
 
 
 RISK = {"id": "RSK-1", "title": "Bias", "likelihood": 4, "impact": 4, "owner": "O", **APPROVED}
@@ -232,7 +232,7 @@ def test_action_ids_are_unique_and_actions_are_mappings(tree):
     found = findings(tree(files))
     messages = [f.format() for f in found]
     assert any(
-        "MR-1.md" in m and "AIMS009" in m and "ACT-1) : ID is already used by an action at" in m.replace("):", ") :")
+        "MR-1.md" in m and "AIMS009" in m and "(ACT-1): ID is already used by content/reviews/MR-1.md actions[0]" in m
         for m in messages
     )
     assert any("MR-1.md" in m and "AIMS009" in m and "(POL-1): ID is already used by a document" in m for m in messages)
@@ -323,9 +323,7 @@ def test_heat_map_and_register_use_the_organisations_bands(tree, tmp_path):
     files = {
         **complete_files(),
         "content/risk_criteria.yaml": CRITERIA,
-        "content/risks/RSK-1.md": front(
-            **{**RISK, "likelihood": 3, "impact": 5}, accepted_by="B", accepted_on="2026-11-01"
-        ),
+        "content/risks/RSK-1.md": front(**{**RISK, "likelihood": 3, "impact": 5}, treatment="mitigate"),
     }
     root = tree(files)
     site_config(root)
@@ -420,3 +418,112 @@ def test_control_pages_name_their_annex_b_guidance(tree, tmp_path):
     assert "Implementation guidance: ISO/IEC 42001:2023 Annex B, B.6.2.4." in page
     coverage = (root / "site/coverage/index.html").read_text(encoding="utf-8")
     assert "24 / 24 subclauses are covered by at least one approved document" in coverage
+
+
+def test_a_draft_system_decides_no_applicability(tree):
+    from aims_plugin.reports.frameworks import organisation_roles
+
+    files = {
+        **complete_files(),
+        "content/systems/SYS-1.md": front(id="SYS-1", title="S", eu_ai_act_roles=["distributor"]),
+    }
+    assert organisation_roles(load(tree(files) / "content", frameworks=["eu-ai-act"])) == ()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"collected_on": "9999-12-01"}, "expected a date between 1900 and 2999"),
+        ({"collected_on": "2026-01-01", "shelf_life": "99999 years"}, "shelf_life"),
+    ],
+)
+def test_dates_beyond_reason_are_refused_not_a_traceback(tree, fields, message):
+    files = complete_files()
+    files["content/evidence/EV-2.md"] = front(id="EV-2", title="E", url="https://x.example/e", **fields)
+    root = tree(files)
+    found = [f for f in findings(root) if f.path.endswith("EV-2.md")]
+    assert [f.code for f in found] == ["AIMS006"] and message in found[0].message
+    assert CliRunner().invoke(main, ["status", str(root)]).exit_code == 0
+
+
+def test_every_internal_link_of_the_pack_has_its_target(tree):
+    """Including catalogue entries with no write-up (they land in the SoA or the coverage matrix)."""
+    import re
+
+    from aims_plugin.outputs.pack.compose import PackOptions, build_pack
+
+    files = complete_files()
+    del files["content/controls/A.9.4.md"]
+    files["content/policies/POL-1.md"] = front(id="POL-1", title="AI policy", owner="O", satisfies=["4.1"], **APPROVED)
+    files["content/risks/RSK-1.md"] = front(
+        **RISK, accepted_by="B", accepted_on="2026-11-01", actions=[{"id": "ACT-1", "title": "Do", "due": "2026-01-01"}]
+    )
+    view = load(tree(files) / "content", frameworks=["nist-ai-rmf", "eu-ai-act"]).visible_to(Audience.auditor)
+    html = build_pack(compute(view, TODAY), created=dt.datetime(2026, 11, 24), options=PackOptions()).html
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    dangling = sorted({h for h in re.findall(r'href="#([^"]+)"', html) if h not in ids})
+    assert dangling == []
+
+
+def test_acceptance_follows_the_bands(tree):
+    files = {
+        **complete_files(),
+        "content/risk_criteria.yaml": CRITERIA,
+        "content/risks/RSK-1.md": front(
+            **{**RISK, "likelihood": 5, "impact": 5},
+            treatment="mitigate",
+            accepted_by="Intern",
+            accepted_on="2026-11-01",
+        ),
+        "content/risks/RSK-2.md": front(**{**RISK, "id": "RSK-2", "likelihood": 5, "impact": 5}, treatment="transfer"),
+        "content/risks/RSK-3.md": front(
+            **{**RISK, "id": "RSK-3", "likelihood": 3, "impact": 3}, accepted_by="CRO", accepted_on="2027-06-01"
+        ),
+    }
+    found = {(f.path.rsplit("/", 1)[1], f.code, f.severity.value): f.message for f in findings(tree(files))}
+    assert "nobody accept" in found[("RSK-1.md", "AIMS034", "error")]
+    assert "treat it until it is lower" in found[("RSK-2.md", "AIMS034", "warning")]
+    assert ("RSK-3.md", "AIMS039", "warning") in found  # accepted in the future
+
+
+def test_an_own_control_cannot_take_a_documents_id(tree):
+    files = complete_files()
+    files["content/controls/POL-1.md"] = front(
+        id="ORGX", control="POL-1", organisation_defined=True, title="X", applicable=True
+    )
+    found = [f for f in findings(tree(files)) if f.code == "AIMS009"]
+    assert found and "POL-1 is already the ID of content/policies/POL-1.md" in found[0].message
+
+
+def test_records_hidden_from_the_audience_are_not_reported_missing(tree):
+    files = complete_files()
+    for name, text in list(files.items()):
+        if name.startswith("content/controls/"):
+            files[name] = text.replace("status: approved", "classification: confidential\nstatus: approved")
+    register = load(tree(files) / "content")
+    view = compute(register.visible_to(Audience.internal), TODAY)
+    assert len(view.readiness.withheld) == 38
+    assert items(view, "missing-write-ups") == [] and items(view, "not-implemented") == []
+    assert str(view.readiness.write_ups) == "0 / 0 (0%)"
+
+
+def test_a_tampered_evidence_file_is_not_current(tree):
+    root = tree(complete_files())
+    (root / "content/evidence/files/ev1.txt").write_text("evidencE\n", encoding="utf-8")
+    r = reports(root)
+    assert r.readiness.evidenced_fraction.part == 0
+    assert [i.detail for i in r.readiness.open.of("evidence-not-current")] == [
+        "its file no longer matches the hash recorded at collection"
+    ]
+    assert "AIMS037" in codes(root)
+
+
+def test_duplicate_action_ids_in_one_flow_list_and_cross_references_to_actions(tree):
+    files = complete_files()
+    files["content/risks/RSK-1.md"] = (
+        "---\nid: RSK-1\ntitle: R\nlikelihood: 1\nimpact: 1\nactions: [{id: A1, title: x}, {id: A1, title: y}]\n---\n"
+        "See [[A1]].\n"
+    )
+    found = findings(tree(files))
+    assert [f.code for f in found if f.code == "AIMS009"] == ["AIMS009"]
+    assert not [f for f in found if f.code == "AIMS024"]

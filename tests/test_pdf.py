@@ -308,7 +308,7 @@ def test_every_toc_entry_prints_and_links_the_page_its_bookmark_lands_on(built):
     reader = PdfReader(built[1])
     landing = {title: page for _, title, page in outline(reader)}
     dests = {name: reader.get_destination_page_number(d) + 1 for name, d in reader.named_destinations.items()}
-    first, end = landing["Contents"], landing["Statement of Applicability"]
+    first, end = landing["Contents"], landing["Stage 1 index"]
     entries: list[tuple[str, int]] = []
     links: list[int] = []
     for page in range(first, end):
@@ -399,6 +399,7 @@ def test_stage1_index_in_status_site_and_pack(tree, tmp_path, monkeypatch):
     # Risk records are risk assessment results (8.2) by being what they are; an unapproved audit is not enough.
     (root / "content/audits").mkdir()
     (root / "content/audits/AUD-1.md").write_text(front(id="AUD-1", title="Internal audit 2026"), encoding="utf-8")
+    (root / "content/soa/SOA.md").unlink()
     status = CliRunner().invoke(main, ["status", str(root), "--today", "2026-11-24"]).output
     index = status.split("Stage 1 index: ", 1)[1].split("Open items", 1)[0]
     lines = {line.split()[0]: line for line in index.splitlines()[1:] if line.strip()}

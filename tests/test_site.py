@@ -17,7 +17,7 @@ import pytest
 
 from aims_plugin.catalog import load_catalog
 
-from .conftest import build_site, complete_files, front, site_config
+from .conftest import APPROVED, build_site, complete_files, front, site_config
 
 
 class _Links(HTMLParser):
@@ -75,7 +75,7 @@ def example_tree(tree, **extra):
     )
     files["content/risks/RSK-2.md"] = front(id="RSK-2", title="Drift", likelihood=4, impact=5, controls=["A.6.2.6"])
     files["content/controls/A.10.4.md"] = front(
-        control="A.10.4", applicable=False, justification="We do not supply AI to customers.", owner="Owner"
+        control="A.10.4", applicable=False, justification="We do not supply AI to customers.", owner="Owner", **APPROVED
     )
     files["content/controls/A.5.4.md"] = front(
         control="A.5.4",
@@ -85,6 +85,7 @@ def example_tree(tree, **extra):
         owner="Owner",
         risks=["RSK-1"],
         body="See [[POL-1]] and [[RSK-1]].\n",
+        **APPROVED,
     )
     files.update(extra)
     return tree(files)

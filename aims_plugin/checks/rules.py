@@ -140,6 +140,14 @@ def check_controls(register: Register, today: dt.date) -> Iterator[Finding]:
                 "AIMS013",
                 f"{doc.control} is included without a justification for including it",
             )
+        taken = register.by_id.get(doc.control)
+        if doc.organisation_defined and taken is not None and taken is not record:
+            yield error(
+                src.display,
+                src.line_of("control"),
+                "AIMS009",
+                f"{doc.control} is already the ID of {taken.source.display}; give the control an ID of its own",
+            )
         if doc.organisation_defined and doc.control in register.catalog.requirements:
             yield error(
                 src.display,
@@ -266,6 +274,7 @@ def check_reviews(register: Register, today: dt.date) -> Iterator[Finding]:
 def check_cross_references(register: Register, today: dt.date) -> Iterator[Finding]:
     catalog = register.catalog
     known = set(register.by_id) | set(catalog.requirements) | register.broken_ids
+    known |= {action.id for record in register.records for action in actions_of(record)}
     known |= {f"{fid}:{rid}" for fid, other in register.frameworks.items() for rid in other.requirements}
     for record in register.records:
         src = record.source
@@ -305,8 +314,10 @@ def check_actions(register: Register, today: dt.date) -> Iterator[Finding]:
                 yield error(
                     src.display, line, "AIMS009", f"{where}: ID is already used by a document or catalogue entry"
                 )
-            elif (first := seen.setdefault(action.id, f"{src.display}:{line}")) != f"{src.display}:{line}":
-                yield error(src.display, line, "AIMS009", f"{where}: ID is already used by an action at {first}")
+            elif (
+                first := seen.setdefault(action.id, f"{src.display} actions[{index}]")
+            ) != f"{src.display} actions[{index}]":
+                yield error(src.display, line, "AIMS009", f"{where}: ID is already used by {first}")
             for target in action.evidence:
                 found = register.by_id.get(target)
                 if found is None and target not in register.broken_ids:
@@ -336,23 +347,22 @@ def check_risk_acceptance(register: Register, today: dt.date) -> Iterator[Findin
     """A residual risk above appetite needs a recorded acceptance; a band nobody may accept cannot be accepted."""
     for row in risk_register(register):
         doc, src = row.risk, row.record.source
-        if doc.status == Status.retired:
+        if doc.status == Status.retired or not row.above_appetite:
             continue
         band = row.residual_band
         score = row.residual if row.residual is not None else row.inherent
+        rated = f"rated {band.name} ({score}), above the appetite ({register.criteria.appetite})"
         line = src.line_of("treatment" if "treatment" in src.lines else "likelihood")
-        if doc.treatment == Treatment.accept and band.accepted_by is None and row.above_appetite:
-            yield error(
-                src.display,
-                line,
-                "AIMS034",
-                f"rated {band.name} ({score}): the risk criteria let nobody accept this band",
-            )
-        elif row.needs_acceptance:
-            message = (
-                f"rated {band.name} ({score}), above the appetite ({register.criteria.appetite}): "
-                f"record accepted_by and accepted_on (may be accepted by: {band.accepted_by or 'nobody'})"
-            )
+        if band.accepted_by is None:
+            if doc.treatment == Treatment.accept or row.accepted:
+                where = src.line_of("accepted_by") if row.accepted else line
+                yield error(src.display, where, "AIMS034", f"{rated}: the risk criteria let nobody accept this band")
+            elif doc.treatment != Treatment.avoid:
+                yield warning(
+                    src.display, line, "AIMS034", f"{rated}: nobody may accept this band; treat it until it is lower"
+                )
+        elif not row.accepted:
+            message = f"{rated}: record accepted_by and accepted_on (may be accepted by: {band.accepted_by})"
             make = error if doc.treatment == Treatment.accept else warning
             yield make(src.display, line, "AIMS034", message)
 
@@ -395,6 +405,24 @@ def check_evidence_dates(register: Register, today: dt.date) -> Iterator[Finding
             )
 
 
+#: Dates that record something done: none of them can lie after the day of the check.
+PAST_DATES = ("approved_on", "collected_on", "accepted_on", "assessed_on", "held_on", "performed_on", "closed_on")
+
+
+def check_future_dates(register: Register, today: dt.date) -> Iterator[Finding]:
+    for record in register.records:
+        src = record.source
+        for name in PAST_DATES:
+            value = getattr(record.doc, name, None)
+            if isinstance(value, dt.date) and value > today:
+                yield warning(
+                    src.display,
+                    src.line_of(name),
+                    "AIMS039",
+                    f"{name} {value} is after today ({today}): it cannot count yet",
+                )
+
+
 RULES: tuple[Rule, ...] = (
     check_ids,
     check_references,
@@ -409,4 +437,5 @@ RULES: tuple[Rule, ...] = (
     check_risk_acceptance,
     check_statement,
     check_evidence_dates,
+    check_future_dates,
 )

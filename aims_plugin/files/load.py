@@ -258,9 +258,17 @@ def _validation_finding(problem: dict[str, Any], source: Source, kind: Kind) -> 
     deeper = [str(part) for part in loc[2 if index is not None else 1 :] if not str(part).startswith("function-")]
     if deeper:
         where += "." + ".".join(deeper)
-    if problem["type"] == "missing":
+    if problem["type"] == "missing" and len(loc) > 1:
+        # A key missing inside an item (an action's title): point at the item.
+        message = f"{where.rsplit('.', 1)[0]}: required key '{loc[-1]}' is missing"
+        line = source.line_of(key, index)
+    elif problem["type"] == "missing":
         message = f"required key '{key}' is missing for a {kind.value}"
         line = 1
+    elif not key:
+        # A rule across fields (a model check): the message says which.
+        message = problem["msg"].replace("Value error, ", "")
+        line = source.line_of(kind.value if kind.value in source.lines else "id")
     else:
         got = problem.get("input")
         shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
@@ -297,6 +305,8 @@ def read_criteria(path: Path, display: str, findings: list[Finding]) -> RiskCrit
         data, lines, items, _ = parse_yaml(text.replace("\r\n", "\n"), offset=1)
     except Refused as refused:
         message = refused.message.replace("front matter", "the risk criteria file")
+        if refused.code == "AIMS004" and "empty" in refused.message:
+            message = "the risk criteria file is empty: remove it to use the default criteria, or fill it in"
         findings.append(error(display, refused.line, "AIMS030", message))
         return DEFAULT_CRITERIA
     try:

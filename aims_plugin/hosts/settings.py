@@ -49,7 +49,7 @@ class Settings(BaseModel):
     evidence_shelf_life: Interval = Field(
         "12 months", description="How long evidence without `expires` stays current after `collected_on`."
     )
-    expiring_within_days: Annotated[int, Field(ge=0)] = Field(
+    expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = Field(
         60, description="Evidence expiring within this many days is listed as an open item."
     )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 
 class Status(StrEnum):
@@ -159,6 +159,13 @@ def _date_only(value: Any) -> Any:
     return value
 
 
+def _plausible(value: dt.date) -> dt.date:
+    # Dates beyond these cannot be meant, and intervals added to them would overflow.
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("expected a date between 1900 and 2999")
+    return value
+
+
 def text_list(value: Any) -> Any:
     # `tags: ai` is a common slip for `tags: [ai]`; accept the single value.
     if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -166,11 +173,11 @@ def text_list(value: Any) -> Any:
     return value
 
 
-#: A review interval: `12 months`, `1 year`, `6 weeks`, `30 days`.
-INTERVAL = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$")
+#: A review interval: `12 months`, `1 year`, `6 weeks`, `30 days` (at most 999 of a unit).
+INTERVAL = re.compile(r"^\s*(\d{1,3})\s*(day|week|month|year)s?\s*$")
 
 Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=128)]
-Date = Annotated[dt.date, BeforeValidator(_date_only)]
+Date = Annotated[dt.date, BeforeValidator(_date_only), AfterValidator(_plausible)]
 Text = Annotated[str, Field(min_length=1)]
 Score = Annotated[int, Field(ge=1, le=5, strict=True)]
 IdList = Annotated[list[Id], BeforeValidator(text_list)]

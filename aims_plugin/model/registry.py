@@ -131,7 +131,7 @@ SPECS: tuple[KindSpec, ...] = (
         "Clauses",
         topic="clause",
         catalog_type="subclause",
-        catalog_anchor="clause-{id}",
+        catalog_anchor="coverage-clause-{id}",
         index=False,
         nav=4,
         pack=3,

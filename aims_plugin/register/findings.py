@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "AIMS036": "evidence with neither collected_on nor expires",
     "AIMS037": "evidence file no longer matches its recorded hash",
     "AIMS038": "evidence file without a recorded hash",
+    "AIMS039": "a date of something done lies in the future",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows

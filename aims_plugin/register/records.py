@@ -105,8 +105,9 @@ class Record:
 
     @property
     def done(self) -> bool:
-        """The one rule of every count: only an approved document that is written counts as done."""
-        return self.standing == Standing.approved
+        """The one rule of every count: only a written document, approved by someone on a date, counts as done."""
+        doc = self.doc
+        return self.standing == Standing.approved and bool(doc.approved_by) and doc.approved_on is not None
 
     @property
     def topic(self) -> str:
@@ -134,6 +135,8 @@ class Register:
     history: History = field(default_factory=History)
     #: IDs (and catalogue IDs of write-ups) that exist but are hidden from this view's audience.
     withheld: set[str] = field(default_factory=set)
+    #: Kinds of which at least one record is hidden from this view's audience.
+    withheld_kinds: set[str] = field(default_factory=set)
     #: The organisation's risk criteria (`risk_criteria.yaml`, or the default).
     criteria: RiskCriteria = DEFAULT_CRITERIA
     #: How long evidence without `expires` stays current after `collected_on`.
@@ -161,6 +164,7 @@ class Register:
         """
         kept: list[Record] = []
         withheld: set[str] = set()
+        withheld_kinds: set[str] = set()
         seen: set[str] = set()
         for record in sorted(self.records, key=lambda r: r.source.rel):
             if not SAFE_ID.fullmatch(record.id) or ".." in record.id or record.id in seen:
@@ -171,6 +175,7 @@ class Register:
             else:
                 withheld.add(record.id)
                 withheld.add(record.topic)
+                withheld_kinds.add(record.kind.value)
         kept_ids = {id(r) for r in kept}
         return Register(
             content_dir=self.content_dir,
@@ -181,6 +186,7 @@ class Register:
             history=self.history,
             frameworks=self.frameworks,
             withheld=withheld,
+            withheld_kinds=withheld_kinds,
             criteria=self.criteria,
             shelf_life=self.shelf_life,
             expiry_window=self.expiry_window,

@@ -64,7 +64,8 @@ class ControlCoverageRow:
 
     @property
     def mapped(self) -> bool:
-        return bool(self.policies or self.procedures)
+        """An approved policy or procedure names the control."""
+        return any(r.done for r in (*self.policies, *self.procedures))
 
     @property
     def implemented(self) -> bool:
@@ -73,9 +74,11 @@ class ControlCoverageRow:
     @property
     def gaps(self) -> list[str]:
         """What an applicable control still lacks (nothing for exclusions)."""
+        if self.soa.withheld:
+            return []
         if not self.soa.written:
             return ["approved write-up"]
-        if not self.soa.applicable:
+        if self.soa.excluded:
             return []
         gaps = []
         if not self.mapped:

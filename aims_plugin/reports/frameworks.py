@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import Catalog, Mapping, Requirement, load_crosswalk
-from ..model import EuAiActRole, Kind, Status, System
+from ..model import EuAiActRole, Kind, System, spec_of
 from ..register.links import Links
 from ..register.records import Record, Register
 from .soa import SoaRow
@@ -44,11 +44,13 @@ class FrameworkRow:
 
     @property
     def covered(self) -> bool:
-        return any(r.done for r in self.documents) or any(row.written for row in self.controls)
+        """An approved document addresses it, or an approved write-up of a mapped control that applies."""
+        documents = any(r.done and spec_of(r.kind).layout != "register" for r in self.documents)
+        return documents or any(row.written and row.in_scope for row in self.controls)
 
     @property
     def implemented(self) -> bool:
-        applicable = [row for row in self.controls if row.applicable]
+        applicable = [row for row in self.controls if row.in_scope]
         return bool(applicable) and all(row.implemented for row in applicable)
 
     @property
@@ -93,11 +95,11 @@ def leaves(catalog: Catalog) -> list[Requirement]:
 
 
 def organisation_roles(register: Register) -> tuple[str, ...]:
-    """The roles the organisation holds for any live AI system, in the model's order."""
+    """The roles the organisation holds for any approved AI system, in the model's order."""
     held: set[str] = set()
     for record in register.of_kind(Kind.system):
-        if record.doc.status == Status.retired:
-            continue
+        if not record.done:
+            continue  # a draft system decides nothing
         doc = record.doc
         assert isinstance(doc, System)
         held.update(role.value for role in doc.eu_ai_act_roles)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from ..model import ActionStatus, Kind, Nonconformity, Status
 from ..register.findings import plural
 from ..register.links import actions_of
-from ..register.records import Record, Register, Standing
+from ..register.records import Record, Register
 from .coverage import ClauseRow
 from .registers import EvidenceRow, RiskRow
-from .soa import SoaRow
+from .soa import SoaRow, tampered
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ CATEGORIES = (
     Category("open-assessments", "Impact assessments not approved"),
     Category("not-implemented", "Applicable controls not implemented"),
     Category("not-evidenced", "Implemented controls without current evidence"),
-    Category("evidence-not-current", "Evidence no longer current"),
+    Category("evidence-not-current", "Evidence not current"),
     Category("evidence-expiring", "Evidence expiring soon"),
     Category("missing-write-ups", "Controls without an approved write-up"),
     Category("uncovered", "Subclauses not covered"),
@@ -125,12 +125,9 @@ def open_items(
             add("overdue-reviews", record, f"review was due {record.doc.next_review}", due=record.doc.next_review)
         if not record.doc.owner:
             add("missing-owner", record, f"{record.kind.value.replace('_', ' ')} without an owner")
-        # Control write-ups are listed under "missing-write-ups" instead.
-        if record.kind != Kind.control and record.standing in (
-            Standing.placeholder,
-            Standing.draft,
-            Standing.in_review,
-        ):
+        # Control write-ups are listed under "missing-write-ups", evidence under "evidence-not-current".
+        listed_elsewhere = record.kind in (Kind.control, Kind.evidence)
+        if not listed_elsewhere and not record.done and record.doc.status != Status.retired:
             add("not-approved", record, record.standing.value.replace("_", " "))
 
     for row in risks:
@@ -153,7 +150,9 @@ def open_items(
             add("open-assessments", record, record.standing.value.replace("_", " "))
 
     for row in soa:
-        if row.applicable and not row.implemented:
+        if row.withheld:
+            continue  # hidden from this audience: not reported as missing
+        if row.in_scope and not row.implemented:
             claimed = row.implementation.value.replace("_", " ") if row.implementation else "not started"
             why = (
                 claimed
@@ -169,7 +168,7 @@ def open_items(
             state = row.standing.value.replace("_", " ") if row.standing else "no write-up"
             add("missing-write-ups", row.control, state, owner=row.owner, title=f"{row.control} {row.title}")
     for clause in clauses:
-        if not clause.covered:
+        if not clause.covered and clause.subclause not in register.withheld:
             detail = "in review" if clause.in_review else "no approved document names it"
             add("uncovered", clause.subclause, detail, owner="", title=f"{clause.subclause} {clause.title}")
 
@@ -178,15 +177,23 @@ def open_items(
         if ev.record.doc.status == Status.retired:
             continue
         if not ev.current:
-            if ev.until is None:
-                why = "no collection date or expiry"
-            elif not ev.record.done:
-                why = f"not approved ({ev.record.standing.value.replace('_', ' ')})"
+            due = None
+            if not ev.record.done:
+                why = f"not counted: {ev.record.standing.value.replace('_', ' ')}"
+            elif tampered(ev.record):
+                why = "its file no longer matches the hash recorded at collection"
+            elif ev.until is None:
+                why = "never current: no collection date or expiry"
+            elif ev.until < today:
+                why, due = f"was current until {ev.until}", ev.until
             else:
-                why = f"current until {ev.until}"
-            add("evidence-not-current", ev.record, why, due=ev.until)
+                why = "collected on a future date"
+            add("evidence-not-current", ev.record, why, due=due)
         elif ev.until is not None and ev.until <= window:
             add("evidence-expiring", ev.record, f"current until {ev.until}", due=ev.until)
+
+    if not register.of_kind(Kind.soa) and Kind.soa.value not in register.withheld_kinds:
+        add("not-approved", "SOA", "no document-control record: add soa/SOA.md", title="Statement of Applicability")
 
     for record, revision in changed:
         when = getattr(revision, "date", None)

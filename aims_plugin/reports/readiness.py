@@ -50,6 +50,8 @@ class Readiness:
     statement: Record | None = None
     #: Approved documents edited after approval, with the commit that changed them.
     changed_since_approval: list[tuple[Record, Revision]] = field(default_factory=list)
+    #: The SoA's record exists but is hidden from this audience.
+    soa_withheld: bool = False
 
     @property
     def controls_total(self) -> int:
@@ -57,15 +59,21 @@ class Readiness:
 
     @property
     def applicable(self) -> list[SoaRow]:
-        return [row for row in self.soa if row.applicable]
+        """Every control counts as applicable unless an approved write-up excludes it."""
+        return [row for row in self.soa if row.in_scope]
 
     @property
     def excluded(self) -> list[SoaRow]:
-        return [row for row in self.soa if row.applicable is False]
+        return [row for row in self.soa if row.excluded]
+
+    @property
+    def withheld(self) -> list[SoaRow]:
+        """Controls whose write-ups this audience may not see: outside every count here."""
+        return [row for row in self.soa if row.withheld]
 
     @property
     def missing_write_ups(self) -> list[SoaRow]:
-        return [row for row in self.soa if not row.written]
+        return [row for row in self.soa if not row.written and not row.withheld]
 
     @property
     def by_implementation(self) -> dict[Implementation, list[SoaRow]]:
@@ -103,7 +111,8 @@ class Readiness:
 
     @property
     def write_ups(self) -> Fraction:
-        return Fraction(self.controls_total - len(self.missing_write_ups), self.controls_total)
+        shown = self.controls_total - len(self.withheld)
+        return Fraction(shown - len(self.missing_write_ups), shown)
 
     @property
     def subclauses_total(self) -> int:
@@ -160,4 +169,5 @@ def readiness(
         open=open_items(register, today, soa, clauses, risks, evidence, changed),
         statement=statements[0] if statements else None,
         changed_since_approval=changed,
+        soa_withheld=Kind.soa.value in register.withheld_kinds,
     )

@@ -37,6 +37,8 @@ class SoaRow:
     current_evidence: tuple[Record, ...]
     due: dt.date | None = None
     organisation_defined: bool = False
+    #: Its write-up exists but is hidden from this audience: neither counted nor listed as missing.
+    withheld: bool = False
 
     @property
     def standing(self) -> Standing | None:
@@ -46,6 +48,15 @@ class SoaRow:
     def written(self) -> bool:
         """Written up: its write-up is approved and not a placeholder."""
         return self.write_up is not None and self.write_up.done
+
+    @property
+    def in_scope(self) -> bool:
+        """Counted as applicable: every control is, unless an approved write-up excludes it."""
+        return not self.withheld and not (self.written and self.applicable is False)
+
+    @property
+    def excluded(self) -> bool:
+        return self.written and self.applicable is False
 
     @property
     def implemented(self) -> bool:
@@ -59,7 +70,7 @@ class SoaRow:
     @property
     def evidence_in_progress(self) -> bool:
         """Current evidence for a control not (yet) counted as implemented: shown apart."""
-        return bool(self.applicable) and not self.implemented and bool(self.current_evidence)
+        return self.in_scope and not self.implemented and bool(self.current_evidence)
 
 
 def current_until(record: Record, shelf_life: str) -> dt.date | None:
@@ -69,14 +80,34 @@ def current_until(record: Record, shelf_life: str) -> dt.date | None:
     if doc.expires is not None:
         return doc.expires
     if doc.collected_on is not None:
-        return add_interval(doc.collected_on, doc.shelf_life or shelf_life) - dt.timedelta(days=1)
+        try:
+            return add_interval(doc.collected_on, doc.shelf_life or shelf_life) - dt.timedelta(days=1)
+        except (OverflowError, ValueError):
+            return dt.date.max
     return None
 
 
 def evidence_is_current(record: Record, today: dt.date, shelf_life: str) -> bool:
-    """Approved, not retired, and within its validity (evidence with no date at all is not current)."""
+    """Approved, not retired, collected (not in the future), within its validity, and its file unchanged.
+
+    Evidence with no date at all is never current.
+    """
+    doc = record.doc
+    assert isinstance(doc, Evidence)
     until = current_until(record, shelf_life)
-    return record.done and record.doc.status != Status.retired and until is not None and until >= today
+    if not record.done or doc.status == Status.retired or until is None or until < today:
+        return False
+    if doc.collected_on is not None and doc.collected_on > today:
+        return False
+    return not tampered(record)
+
+
+def tampered(record: Record) -> bool:
+    """The evidence file no longer matches the hash recorded at collection."""
+    doc, attachment = record.doc, record.attachment
+    if attachment is None or not isinstance(doc, Evidence) or doc.sha256 is None:
+        return False
+    return doc.sha256.lower() != attachment.sha256 or (doc.size is not None and doc.size != attachment.size)
 
 
 def statement_of_applicability(register: Register, today: dt.date, links: Links | None = None) -> list[SoaRow]:
@@ -136,4 +167,5 @@ def _row(
         current_evidence=tuple(e for e in evidence if evidence_is_current(e, today, register.shelf_life)),
         due=doc.due if doc else None,
         organisation_defined=bool(doc and doc.organisation_defined),
+        withheld=record is None and control in register.withheld,
     )
