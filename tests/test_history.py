@@ -320,3 +320,46 @@ def test_export_csv_columns_come_from_the_kind_registry_not_the_content(tree):
     assert second[0] == first and "due" in first.split(",")
     rows = [dict(zip(first.split(","), r, strict=True)) for r in csv.reader(second[1:])]
     assert next(r for r in rows if r["id"] == "A.2.2")["due"] == "2027-01-31"
+
+
+def test_change_records_go_by_commit_not_by_date(tree):
+    """Same-day edits after an approval count; a date means the start of that day; before the repo: empty."""
+    root = tree(
+        {
+            "content/policies/POL-1.md": front(id="POL-1", title="AI policy", owner="O", body="Draft.\n"),
+            "content/controls/A.2.2.md": front(control="A.2.2", applicable=True, justification="j", owner="O"),
+        }
+    )
+    day = "2026-12-01T09:00:00+00:00"
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Start", date=day)
+    approved = front(
+        id="POL-1",
+        title="AI policy",
+        owner="O",
+        status="approved",
+        approved_by="B",
+        approved_on="2026-12-01",
+        body="One.\n",
+    )
+    write(root, "content/policies/POL-1.md", approved)
+    git(root, "commit", "-q", "-am", "Approve the policy", date="2026-12-01T10:00:00+00:00")
+    write(root, "content/policies/POL-1.md", approved.replace("One.", "One, edited."))
+    git(root, "commit", "-q", "-am", "Edit after approval", date="2026-12-01T11:00:00+00:00")
+    found = [
+        f for f in run_checks(load(root / "content", display_root=root), dt.date(2026, 12, 1)) if f.code == "AIMS025"
+    ]
+    assert [f.path for f in found] == ["content/policies/POL-1.md"]
+
+    runner = CliRunner()
+    same_day = runner.invoke(main, ["changes", str(root), "--since", "2026-12-01"])
+    assert same_day.exit_code == 0, same_day.output
+    out = same_day.output
+    assert "before the first commit" in out  # the day starts before the first commit: the empty AIMS
+    assert "added, approved POL-1  AI policy" in out  # once, with both changes, a first approval
+    assert "re-approved" not in out
+    assert "added        A.2.2  AI policy" in out  # a write-up shows its control's title
+    assert out.count("POL-1") == 1
+    later = runner.invoke(main, ["changes", str(root), "--since", "2026-12-02"])
+    assert later.exit_code == 0 and "no changes" in later.output

@@ -55,21 +55,21 @@ class History:
     def changed_since_approval(self, rel: str, approved_on: dt.date) -> Revision | None:
         """The newest commit that changed the file after it was approved, if any.
 
-        A commit that sets `approved_on` is the approval itself; only commits
-        after the newest such one count, and only when dated after approved_on.
-        Without the approving commit (a shallow clone) it cannot tell: None.
+        A commit that sets `approved_on` is the approval itself; every commit
+        after the newest such one counts, whatever its date. Without the
+        approving commit (a shallow clone) it cannot tell: None.
         """
         revisions = self.of(rel)
         approvals = self.approvals.get(rel, [])
         if not revisions:
             return None
         if approvals:
+            # By commit, not by date: every commit after the approving one is a change, the same day's too.
             newer = revisions[: revisions.index(approvals[0])] if approvals[0] in revisions else []
-        elif self.shallow:
+            return newer[0] if newer else None
+        if self.shallow:
             return None
-        else:
-            newer = revisions
-        after = [r for r in newer if r.date.date() > approved_on]
+        after = [r for r in revisions if r.date.date() > approved_on]
         return after[0] if after else None
 
 
@@ -140,8 +140,11 @@ class SnapshotError(Exception):
     """A revision cannot be read (unknown ref, no git): a usage error."""
 
 
-def resolve_ref(content_dir: Path, ref: str) -> tuple[str, dt.date]:
-    """A commit for `ref` (tag, branch, commit, or a YYYY-MM-DD date) and its date."""
+def resolve_ref(content_dir: Path, ref: str) -> tuple[str | None, dt.date]:
+    """A commit for `ref` (tag, branch, commit, or a YYYY-MM-DD date) and its date.
+
+    A date before the first commit gives None: the empty tree, before anything was added.
+    """
     git = shutil.which("git")
     if git is None:
         raise SnapshotError("git is not installed")
@@ -157,9 +160,13 @@ def resolve_ref(content_dir: Path, ref: str) -> tuple[str, dt.date]:
             day = dt.date.fromisoformat(ref)
         except ValueError:
             raise SnapshotError(f"'{ref}' is neither a git revision nor a date (YYYY-MM-DD)") from None
-        commit = run("rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD")
+        # A date means the start of that day: the state after the last commit before it.
+        commit = run("rev-list", "-1", f"--before={day.isoformat()} 00:00:00", "HEAD")
         if not commit:
-            raise SnapshotError(f"no commit on or before {ref}")
+            if not run("rev-parse", "--verify", "--quiet", "HEAD"):
+                raise SnapshotError("the repository has no commits yet")
+            return None, day  # before the first commit: the empty AIMS
+        return commit, day
     date = run("log", "-1", "--format=%aI", commit)
     return commit, dt.datetime.fromisoformat(date).date()
 

@@ -30,16 +30,29 @@ def change_report(
     since_commit, since_date = resolve_ref(content_dir, since)
     until_commit, until_date = resolve_ref(content_dir, until) if until else (None, dt.date.today())
     with tempfile.TemporaryDirectory(prefix="aims-changes-") as tmp:
-        before = load(snapshot(content_dir, since_commit, Path(tmp) / "since"), history=False)
-        if until_commit is None:
+
+        def at(commit: str | None, name: str) -> Register:
+            # None: before the first commit, when the AIMS was empty.
+            folder = Path(tmp) / name
+            if commit is None:
+                folder.mkdir()
+                return load(folder, history=False)
+            return load(snapshot(content_dir, commit, folder), history=False)
+
+        before = at(since_commit, "since")
+        if not until:
             after = current if current is not None else load(content_dir, display_root=display_root, history=False)
         else:
-            after = load(snapshot(content_dir, until_commit, Path(tmp) / "until"), history=False)
+            after = at(until_commit, "until")
+
+        def named(ref: str, commit: str | None) -> str:
+            return f"{ref} ({commit[:10] if commit else 'before the first commit'})"
+
         return compare(
             before.visible_to(audience),
             after.visible_to(audience),
-            since=f"{since} ({since_commit[:10]})",
-            until=f"{until} ({until_commit[:10]})" if until else "the working tree",
+            since=named(since, since_commit),
+            until=named(until, until_commit) if until else "the working tree",
             since_date=since_date,
             until_date=until_date,
             existing=set(after.by_id),

@@ -344,15 +344,9 @@ def changes(root: Path, since: str, until: str | None) -> None:
         if kinds.empty:
             continue
         click.echo(click.style(KIND_TITLES[kinds.kind], bold=True))
-        for label, records in (
-            ("added", kinds.added),
-            ("changed", kinds.changed),
-            ("retired", kinds.retired),
-            ("removed", kinds.removed),
-            ("re-approved", kinds.reapproved),
-        ):
-            for record in records:
-                line(f"  {label:<12} {record.id}  {record.doc.title or ''}".rstrip())
+        for record, title, labels in kinds.rows():
+            key = record.topic if record.topic != record.id else record.id
+            line(f"  {', '.join(labels):<12} {key}  {title}".rstrip())
     if report.soa:
         click.echo(click.style("Statement of Applicability", bold=True))
         for change in report.soa:
@@ -364,10 +358,8 @@ def changes(root: Path, since: str, until: str | None) -> None:
                 f"  {move.record.id:<9} inherent {move.before[0]} -> {move.after[0]}, "
                 f"residual {move.before[1] or '-'} -> {move.after[1] or '-'}"
             )
-    if report.evidence_added or report.evidence_expired:
-        click.echo(click.style("Evidence", bold=True))
-        for record in report.evidence_added:
-            line(f"  added        {record.id}  {record.doc.title}")
+    if report.evidence_expired:
+        click.echo(click.style("Evidence that expired in the period", bold=True))
         for record in report.evidence_expired:
             line(f"  expired      {record.id}  (on {record.doc.expires})")
 

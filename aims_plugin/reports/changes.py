@@ -22,10 +22,29 @@ class KindChanges:
     retired: tuple[Record, ...] = ()
     removed: tuple[Record, ...] = ()
     reapproved: tuple[Record, ...] = ()
+    #: Approved for the first time in the period (no approval date before).
+    approved: tuple[Record, ...] = ()
+    #: Each record's title as the reports show it (a write-up: its catalogue title).
+    titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.retired or self.removed or self.reapproved)
+        return not (self.added or self.changed or self.retired or self.removed or self.reapproved or self.approved)
+
+    def rows(self) -> list[tuple[Record, str, list[str]]]:
+        """Each changed record once, with its title and everything that happened to it, in order."""
+        found: dict[str, tuple[Record, list[str]]] = {}
+        for label, records in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("approved", self.approved),
+            ("re-approved", self.reapproved),
+            ("retired", self.retired),
+            ("removed", self.removed),
+        ):
+            for record in records:
+                found.setdefault(record.id, (record, []))[1].append(label)
+        return [(record, self.titles.get(record.id, record.id), labels) for record, labels in found.values()]
 
 
 @dataclass(frozen=True)
@@ -51,14 +70,18 @@ class ChangeReport:
     kinds: list[KindChanges] = field(default_factory=list)
     soa: list[SoaChange] = field(default_factory=list)
     risks: list[RiskMove] = field(default_factory=list)
-    evidence_added: list[Record] = field(default_factory=list)
     evidence_expired: list[Record] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return all(k.empty for k in self.kinds) and not (
-            self.soa or self.risks or self.evidence_added or self.evidence_expired
-        )
+        return all(k.empty for k in self.kinds) and not (self.soa or self.risks or self.evidence_expired)
+
+
+def _title(record: Record, register: Register) -> str:
+    if record.doc.title:
+        return record.doc.title
+    req = register.catalog.requirements.get(record.topic)
+    return req.title if req else ""
 
 
 def _soa_state(applicable: bool | None, implementation: object) -> str:
@@ -109,8 +132,18 @@ def compare(
                 ),
                 removed=tuple(old[i] for i in old if i not in existing),
                 reapproved=tuple(
-                    r for r in both if r.doc.approved_on is not None and r.doc.approved_on != old[r.id].doc.approved_on
+                    r
+                    for r in both
+                    if r.doc.approved_on is not None
+                    and old[r.id].doc.approved_on is not None
+                    and r.doc.approved_on != old[r.id].doc.approved_on
                 ),
+                approved=tuple(
+                    r
+                    for r in [*both, *(new[i] for i in new if i not in old)]
+                    if r.doc.approved_on is not None and (r.id not in old or old[r.id].doc.approved_on is None)
+                ),
+                titles={r.id: _title(r, after if r.id in new else before) for r in [*new.values(), *old.values()]},
             )
         )
     old_soa = {row.control: row for row in statement_of_applicability(before, since_date)}
@@ -126,8 +159,6 @@ def compare(
             a, b = _scores(old_risks[record.id].doc), _scores(record.doc)
             if a != b:
                 report.risks.append(RiskMove(record, a, b))
-    evidence = next(k for k in report.kinds if k.kind == Kind.evidence)
-    report.evidence_added = list(evidence.added)
     for record in after.of_kind(Kind.evidence):
         doc = record.doc
         assert isinstance(doc, Evidence)
