@@ -415,3 +415,27 @@ def test_stage1_index_in_status_site_and_pack(tree, tmp_path, monkeypatch):
     assert re.search(r"RSK-1 Biased scores \(draft, .*?\) p\. \d+", part) or re.search(
         r"RSK-1 Biased scores \(.*?\) p\. \d+", part
     )
+
+
+def test_pack_of_a_past_version_is_the_pack_built_at_that_commit(tree, tmp_path, monkeypatch):
+    """`aims pdf --at REF` while the tree has moved on gives the bytes a checkout of REF gives."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = pack_tree(tree)
+    git(root, "tag", "stage1")
+    (root / "content/policies/POL-1.md").write_text(
+        front(id="POL-1", title="AI policy, rewritten", owner="Owner", body="New text.\n"), encoding="utf-8"
+    )
+    git(root, "commit", "-q", "-am", "Rewrite the AI policy", date="2026-06-01T09:00:00+00:00")
+    runner = CliRunner()
+    past = runner.invoke(main, ["pdf", str(root), "--at", "stage1", "-o", str(tmp_path / "past.pdf")])
+    assert past.exit_code == 0, past.output
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--branch", "stage1", str(root), str(clone)], check=True, capture_output=True)
+    then = runner.invoke(main, ["pdf", str(clone), "-o", str(tmp_path / "then.pdf")])
+    assert then.exit_code == 0, then.output
+    assert (tmp_path / "past.pdf").read_bytes() == (tmp_path / "then.pdf").read_bytes()
+    text = " ".join(
+        subprocess.run(["pdftotext", str(tmp_path / "past.pdf"), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "responsibly and openly" in text and "New text." not in text and "Rewrite the AI policy" not in text
+    assert runner.invoke(main, ["pdf", str(root), "--at", "no-such-ref"]).exit_code == 2

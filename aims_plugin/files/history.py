@@ -73,8 +73,8 @@ class History:
         return after[0] if after else None
 
 
-def read_history(content_dir: Path) -> History:
-    """The history of every file under `content_dir`, from one `git log`."""
+def read_history(content_dir: Path, rev: str | None = None) -> History:
+    """The history of every file under `content_dir`, from one `git log` (up to `rev`, default HEAD)."""
     git = shutil.which("git")
     if git is None:
         return History(notice="git is not installed: documents show no revision history")
@@ -98,16 +98,17 @@ def read_history(content_dir: Path) -> History:
     prefix = content_dir.relative_to(toplevel).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     fmt = f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s"
-    log = run("log", "--no-renames", "--name-only", "--no-color", fmt, "--", ".")
+    upto = [rev] if rev else []
+    log = run("log", *upto, "--no-renames", "--name-only", "--no-color", fmt, "--", ".")
     if log.returncode != 0:
         if "does not have any commits" in log.stderr:
             return History(notice="the repository has no commits yet: documents show no revision history")
         return History(notice=f"git log failed: {log.stderr.strip().splitlines()[-1] if log.stderr.strip() else '?'}")
     revisions = _per_file(log.stdout, prefix)
     # Second pass: the commits that changed an approval date, to tell edits from approvals.
-    touched = run("log", "--no-renames", "--name-only", "--no-color", "-G^approved_on:", fmt, "--", ".")
+    touched = run("log", *upto, "--no-renames", "--name-only", "--no-color", "-G^approved_on:", fmt, "--", ".")
     approvals = _per_file(touched.stdout, prefix) if touched.returncode == 0 else {}
-    last = run("log", "-1", fmt)
+    last = run("log", "-1", fmt, *upto)
     head = _revision(last.stdout.strip().lstrip(_RECORD)) if last.returncode == 0 and last.stdout.strip() else None
     shallow = run("rev-parse", "--is-shallow-repository").stdout.strip() == "true"
     notice = (
@@ -169,6 +170,27 @@ def resolve_ref(content_dir: Path, ref: str) -> tuple[str | None, dt.date]:
         return commit, day
     date = run("log", "-1", "--format=%aI", commit)
     return commit, dt.datetime.fromisoformat(date).date()
+
+
+def snapshot_project(root: Path, commit: str, into: Path) -> Path:
+    """The whole project folder (mkdocs.yml, content, overrides) as it was at `commit`, written into `into`."""
+    import io
+    import tarfile
+
+    git = shutil.which("git")
+    if git is None:
+        raise SnapshotError("git is not installed")
+    root = Path(root).resolve()
+    top = subprocess.run([git, "-C", os.fspath(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    if top.returncode != 0:
+        raise SnapshotError("the project is not in a git repository")
+    toplevel = Path(top.stdout.strip()).resolve()
+    proc = subprocess.run([git, "-C", os.fspath(toplevel), "archive", "--format=tar", commit], capture_output=True)
+    if proc.returncode != 0:
+        raise SnapshotError(proc.stderr.decode("utf-8", "replace").strip() or f"cannot read {commit}")
+    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as archive:
+        archive.extractall(into, filter="data")
+    return into / root.relative_to(toplevel)
 
 
 def snapshot(content_dir: Path, commit: str, into: Path) -> Path:

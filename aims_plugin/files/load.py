@@ -36,12 +36,12 @@ def load(
     *,
     display_root: Path | None = None,
     catalog: Catalog | None = None,
-    history: bool = True,
+    history: bool | History = True,
     frameworks: Sequence[str] = (),
     shelf_life: str = "12 months",
     expiry_window: int = 60,
 ) -> Register:
-    """Read every `.md` file under `content_dir` into a register (with its git history).
+    """Read every `.md` file under `content_dir` into a register (with its git history, or the one given).
 
     `shelf_life` and `expiry_window` are the project's evidence settings; the
     risk criteria come from the content folder's `risk_criteria.yaml`.
@@ -70,7 +70,11 @@ def load(
         findings=findings,
         display_dir=prefix,
         broken_ids=broken,
-        history=read_history(content_dir) if history else History(notice=NOT_READ),
+        history=history
+        if isinstance(history, History)
+        else read_history(content_dir)
+        if history
+        else History(notice=NOT_READ),
         frameworks={name: load_catalog(name) for name in frameworks},
         criteria=criteria,
         shelf_life=shelf_life,

@@ -9,7 +9,7 @@ import functools
 from pathlib import Path
 
 from ..checks import run_checks
-from ..files.history import SnapshotError
+from ..files.history import History, SnapshotError
 from ..files.load import load
 from ..files.timeline import change_report
 from ..model import Audience
@@ -31,6 +31,8 @@ class Build:
         *,
         display_root: Path | None = None,
         frameworks: list[str] | None = None,
+        history: History | None = None,
+        at: tuple[Path, str] | None = None,
     ) -> None:
         self.root = Path(root)
         self.settings = settings
@@ -38,6 +40,10 @@ class Build:
         self.content_dir = self.root / settings.content_dir
         self.display_root = display_root if display_root is not None else self.root
         self.frameworks = list(settings.frameworks) if frameworks is None else frameworks
+        #: The revision history to use instead of reading it from the content folder (a past version's).
+        self.history = history
+        #: Building a past version: (the content folder in the repository, the commit); `root` is its copy.
+        self.at = at
         self._reports: dict[tuple[Audience, str], Reports] = {}
         self._changes: dict[tuple[Audience, str], ChangeReport | str] = {}
         #: Why the change report could not be made, when it could not.
@@ -49,6 +55,7 @@ class Build:
             self.content_dir,
             display_root=self.display_root,
             frameworks=self.frameworks,
+            history=self.history if self.history is not None else True,
             shelf_life=self.settings.evidence_shelf_life,
             expiry_window=self.settings.expiring_within_days,
         )
@@ -72,13 +79,14 @@ class Build:
         key = (audience, since)
         if key not in self._changes:
             try:
+                content_dir, until = self.at if self.at else (self.content_dir, None)
                 self._changes[key] = change_report(
-                    self.content_dir,
+                    content_dir,
                     since,
-                    None,
+                    until,
                     display_root=self.display_root,
                     audience=audience,
-                    current=self.register,
+                    current=None if until else self.register,
                 )
             except SnapshotError as exc:
                 self.change_problem = exc

@@ -207,6 +207,9 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
 @click.option("--attach-evidence", is_flag=True, default=None, help="Embed evidence files as PDF attachments.")
 @click.option("--pdfa", is_flag=True, default=None, help="Write PDF/A-3b (archival, attachments allowed).")
 @click.option("--changes-since", default=None, help="Add a section of changes since this tag, commit or date.")
+@click.option(
+    "--at", "at", default=None, help="Build the pack of a past version: a tag, commit or date, as it was then."
+)
 @TODAY
 def pdf(
     root: Path,
@@ -216,16 +219,51 @@ def pdf(
     attach_evidence: bool | None,
     pdfa: bool | None,
     changes_since: str | None,
+    at: str | None,
     today: dt.datetime | None,
 ) -> None:
     """Write the auditor documentation pack of the AIMS under ROOT as one PDF."""
+    import tempfile
+
+    from ..files.history import read_history, resolve_ref, snapshot_project
+
+    project = _project(root)
+    out = output
+    if at is None:
+        build = Build(project.root, project.settings, _today(today), display_root=_display_root(project.root))
+        _write_pack(project, build, out, audience, page_size, attach_evidence, pdfa, changes_since, today)
+        return
+    try:
+        commit, _ = resolve_ref(project.content_dir, at)
+        if commit is None:
+            raise SnapshotError(f"there is no commit on or before {at}")
+        with tempfile.TemporaryDirectory(prefix="aims-at-") as tmp:
+            past = _project(snapshot_project(project.root, commit, Path(tmp)))
+            history = read_history(project.content_dir, rev=commit)
+            build = Build(past.root, past.settings, _today(today), display_root=past.root, history=history)
+            build.at = (project.content_dir, commit)
+            out = out or project.root / "build" / f"{at.replace('/', '-')}-pack.pdf"
+            _write_pack(past, build, out, audience, page_size, attach_evidence, pdfa, changes_since, today)
+    except SnapshotError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _write_pack(
+    project: Project,
+    build: Build,
+    output: Path | None,
+    audience: str | None,
+    page_size: str | None,
+    attach_evidence: bool | None,
+    pdfa: bool | None,
+    changes_since: str | None,
+    today: dt.datetime | None,
+) -> None:
     from ..outputs.pack import PackOptions, make_pack  # WeasyPrint and the templates only when asked for
     from ..outputs.pack.compose import pack_file, pack_name
     from ..outputs.pack.write import build_date
 
-    project = _project(root)
     settings = project.settings
-    build = Build(project.root, settings, _today(today), display_root=_display_root(project.root))
     if today is None:
         # One "as of" for the whole pack: SOURCE_DATE_EPOCH, else the source commit's date.
         build.today = build_date(build.register.history).date()
