@@ -439,3 +439,26 @@ def test_pack_of_a_past_version_is_the_pack_built_at_that_commit(tree, tmp_path,
     )
     assert "responsibly and openly" in text and "New text." not in text and "Rewrite the AI policy" not in text
     assert runner.invoke(main, ["pdf", str(root), "--at", "no-such-ref"]).exit_code == 2
+
+
+def test_pack_keeps_list_numbers_and_ids_whole(tree):
+    import datetime as dt
+
+    from aims_plugin.files.load import load
+    from aims_plugin.model import Audience
+    from aims_plugin.outputs.pack.compose import PackOptions, build_pack
+    from aims_plugin.reports.bundle import compute
+
+    files = complete_files()
+    files["content/procedures/PRC-4.md"] = front(
+        id="PRC-4",
+        title="Audit",
+        body="1. Plan.\n2. Do.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n4. Report.\n5. Follow up.\n",
+    )
+    view = load(tree(files) / "content").visible_to(Audience.auditor)
+    html = build_pack(
+        compute(view, dt.date(2026, 11, 24)), created=dt.datetime(2026, 11, 24), options=PackOptions()
+    ).html
+    assert '<ol start="4">' in html
+    assert '<span class="aims-id">A.6.2.6</span>' in html and '<span class="aims-id">PRC-4</span>' in html
+    assert 'class="section wide" id="soa"' in html and "@page wide" in html

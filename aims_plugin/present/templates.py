@@ -99,12 +99,19 @@ def link_helpers(href: Callable[[str], str | None], label: Callable[[str], str])
 
     def ref(key: str, text: str | None = None) -> Markup:
         target = href(key)
-        shown = esc(text or key)
+        text = text or key
+        # The ID at the head of a link's text never breaks across lines.
+        short = key.split(":", 1)[-1]
+        if text.startswith(short):
+            shown = f'<span class="aims-id">{esc(short)}</span>{esc(text[len(short) :])}'
+        else:
+            shown = str(esc(text))
         return Markup(f'<a href="{esc(target)}">{shown}</a>') if target else Markup(shown)
 
     def rec(record: Any, full: bool = False) -> Markup:
         target = href(record.id)
-        out = f'<a href="{esc(target)}">{esc(record.id)}</a>' if target else str(esc(record.id))
+        ident = f'<span class="aims-id">{esc(record.id)}</span>'
+        out = f'<a href="{esc(target)}">{ident}</a>' if target else ident
         if full:
             out += f" {esc(record.doc.title or label(record.id))}"
         return Markup(out)

@@ -82,7 +82,8 @@ def build_pack(
     view = reports.view
     history = view.history
     linker = Linker(view)
-    md = markdown.Markdown(extensions=["tables", "attr_list", "sane_lists", "fenced_code", "admonition"])
+    # lazy_ol off: an ordered list starting at 4 prints 4, 5, 6 (a procedure's steps continue after a table).
+    md = markdown.Markdown(extensions=["tables", "attr_list", "sane_lists", "fenced_code", "admonition"], lazy_ol=False)
     prefix = f"{view.catalog.id}:"
 
     def body(record: Record) -> str:
