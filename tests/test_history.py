@@ -363,3 +363,50 @@ def test_change_records_go_by_commit_not_by_date(tree):
     assert out.count("POL-1") == 1
     later = runner.invoke(main, ["changes", str(root), "--since", "2026-12-02"])
     assert later.exit_code == 0 and "no changes" in later.output
+
+
+def test_approval_provenance_from_git(tree):
+    """Attested by the approver's own commit or an Approved-by trailer, else declared; self-approval warned."""
+    import json
+
+    def policy(pid: str, approver: str, on: str, body: str = "Text.\n") -> str:
+        return front(id=pid, title=pid, owner="O", status="approved", approved_by=approver, approved_on=on, body=body)
+
+    root = tree({f"content/policies/{p}.md": front(id=p, title=p, owner="O") for p in ("P1", "P2", "P3", "P4")})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Drafts")
+    write(root, "content/policies/P4.md", front(id="P4", title="P4", owner="O", body="Ruth's own words.\n"))
+    git(root, "commit", "-q", "-am", "Ruth edits P4", date="2026-02-01T09:00:00+00:00", author="Ruth Adeyemi")
+    write(root, "content/policies/P1.md", policy("P1", "Daniel Okafor", "2026-03-01"))
+    git(root, "commit", "-q", "-am", "Approve P1", date="2026-03-01T09:00:00+00:00", author="Daniel Okafor")
+    write(root, "content/policies/P2.md", policy("P2", "Ruth Adeyemi (CEO)", "2026-03-02"))
+    git(root, "commit", "-q", "-am", "Approve P2\n\nApproved-by: Ruth Adeyemi", date="2026-03-02T09:00:00+00:00")
+    write(root, "content/policies/P3.md", policy("P3", "Ruth Adeyemi", "2026-03-03"))
+    write(root, "content/policies/P4.md", policy("P4", "Ruth Adeyemi", "2026-03-03", body="Ruth's own words.\n"))
+    git(root, "commit", "-q", "-am", "Approve P3 and P4", date="2026-03-03T09:00:00+00:00")
+    write(root, "content/policies/P1.md", policy("P1", "Daniel Okafor", "2026-04-01"))
+    git(root, "commit", "-q", "-am", "Re-approve P1", date="2026-04-01T09:00:00+00:00", author="Daniel Okafor")
+
+    register = load(root / "content", display_root=root)
+    got = {
+        r.id: (a.attested_by, a.first, a.self_approved)
+        for r in register.records
+        if (a := register.history.approval(r.source.rel, r.doc.approved_by))
+    }
+    assert got == {
+        "P1": ("by the approver", False, False),
+        "P2": ("Approved-by trailer", True, False),
+        "P3": ("", True, False),
+        "P4": ("", True, True),
+    }
+    found = [f for f in run_checks(register, dt.date(2026, 11, 24)) if f.code == "AIMS040"]
+    assert [(f.path, f.severity.value) for f in found] == [("content/policies/P4.md", "warning")]
+    exported = json.loads(CliRunner().invoke(main, ["export", str(root), "--format", "json"]).output)
+    approvals = {r["id"]: r["approval"]["attested"] for r in exported["records"] if "approval" in r}
+    assert approvals == {"P1": "by the approver", "P2": "Approved-by trailer", "P3": "declared", "P4": "declared"}
+    # The setting makes a self-approval an error.
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "      self_approval: error\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root), "--today", "2026-11-24"])
+    assert result.exit_code == 1 and "P4.md:" in result.output and "AIMS040 error" in result.output

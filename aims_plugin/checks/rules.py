@@ -405,6 +405,25 @@ def check_evidence_dates(register: Register, today: dt.date) -> Iterator[Finding
             )
 
 
+def check_self_approval(register: Register, today: dt.date) -> Iterator[Finding]:
+    """An approver who wrote changes in the version they approved: a warning (an error with the setting)."""
+    make = error if register.self_approval == "error" else warning
+    for record in register.records:
+        doc = record.doc
+        if doc.status != Status.approved or not doc.approved_by:
+            continue
+        approval = register.history.approval(record.source.rel, doc.approved_by)
+        if approval is not None and approval.self_approved:
+            src = record.source
+            yield make(
+                src.display,
+                src.line_of("approved_by"),
+                "AIMS040",
+                f"{doc.approved_by} approved a version they changed themselves "
+                f"(approval {approval.revision.short}); ask someone independent to approve it",
+            )
+
+
 #: Dates that record something done: none of them can lie after the day of the check.
 PAST_DATES = ("approved_on", "collected_on", "accepted_on", "assessed_on", "held_on", "performed_on", "closed_on")
 
@@ -438,4 +457,5 @@ RULES: tuple[Rule, ...] = (
     check_statement,
     check_evidence_dates,
     check_future_dates,
+    check_self_approval,
 )

@@ -27,10 +27,40 @@ class Revision:
     date: dt.datetime
     author: str
     message: str
+    email: str = ""
+    #: git's signature check: G good, N none, B bad, U good but untrusted key, ...
+    signature: str = "N"
+    #: Names given in `Approved-by:` trailers of the commit message.
+    approved_by: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
         return self.commit[:10]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Where an approval came from: the commit that set `approved_on`, and whether git attests the approver."""
+
+    revision: Revision
+    #: How git attests it: "signed", "by the approver", "Approved-by trailer", or "" (declared only).
+    attested_by: str
+    first: bool
+    #: The approver wrote changes in the approved version (not only the approval itself).
+    self_approved: bool
+
+    @property
+    def attested(self) -> bool:
+        return bool(self.attested_by)
+
+
+def same_person(name: str, other: str) -> bool:
+    """`Daniel Okafor` and `Daniel Okafor (CRO)` are the same; case and spacing do not matter."""
+
+    def norm(text: str) -> str:
+        return " ".join(text.split("(", 1)[0].split()).casefold()
+
+    return bool(norm(name)) and norm(name) == norm(other)
 
 
 @dataclass
@@ -51,6 +81,26 @@ class History:
 
     def of(self, rel: str) -> list[Revision]:
         return self.revisions.get(rel, [])
+
+    def approval(self, rel: str, approver: str | None) -> Approval | None:
+        """The provenance of a file's current approval, from the newest commit that set its `approved_on`."""
+        approvals = self.approvals.get(rel, [])
+        if not approvals or not approver:
+            return None
+        rev = approvals[0]
+        if rev.signature in ("G", "U"):
+            how = "signed"
+        elif same_person(rev.author, approver):
+            how = "by the approver"
+        elif any(same_person(name, approver) for name in rev.approved_by):
+            how = "Approved-by trailer"
+        else:
+            how = ""
+        revisions = self.of(rel)
+        start = revisions.index(rev) if rev in revisions else 0
+        end = revisions.index(approvals[1]) if len(approvals) > 1 and approvals[1] in revisions else len(revisions)
+        authored = [r for r in revisions[start + 1 : end] if same_person(r.author, approver)]
+        return Approval(rev, how, first=len(approvals) == 1, self_approved=bool(authored))
 
     def changed_since_approval(self, rel: str, approved_on: dt.date) -> Revision | None:
         """The newest commit that changed the file after it was approved, if any.
@@ -97,7 +147,10 @@ def read_history(content_dir: Path, rev: str | None = None) -> History:
     toplevel = Path(top.stdout.strip()).resolve()
     prefix = content_dir.relative_to(toplevel).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    fmt = f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s"
+    fmt = (
+        f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%ae{_FIELD}%G?{_FIELD}"
+        f"%(trailers:key=Approved-by,valueonly,separator=%x1d){_FIELD}%s"
+    )
     upto = [rev] if rev else []
     log = run("log", *upto, "--no-renames", "--name-only", "--no-color", fmt, "--", ".")
     if log.returncode != 0:
@@ -121,8 +174,9 @@ def read_history(content_dir: Path, rev: str | None = None) -> History:
 
 
 def _revision(header: str) -> Revision:
-    commit, date, author, message = header.split(_FIELD, 3)
-    return Revision(commit, dt.datetime.fromisoformat(date), author, message)
+    commit, date, author, email, signature, trailers, message = header.split(_FIELD, 6)
+    names = tuple(t.strip() for t in trailers.split("\x1d") if t.strip())
+    return Revision(commit, dt.datetime.fromisoformat(date), author, message, email, signature or "N", names)
 
 
 def _per_file(log: str, prefix: str) -> dict[str, list[Revision]]:

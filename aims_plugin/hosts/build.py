@@ -51,6 +51,11 @@ class Build:
 
     @functools.cached_property
     def register(self) -> Register:
+        register = self._load()
+        register.self_approval = self.settings.self_approval
+        return register
+
+    def _load(self) -> Register:
         return load(
             self.content_dir,
             display_root=self.display_root,

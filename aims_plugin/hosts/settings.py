@@ -49,6 +49,9 @@ class Settings(BaseModel):
     evidence_shelf_life: Interval = Field(
         "12 months", description="How long evidence without `expires` stays current after `collected_on`."
     )
+    self_approval: Literal["warning", "error"] = Field(
+        "warning", description="How an approver who changed the approved version is reported."
+    )
     expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = Field(
         60, description="Evidence expiring within this many days is listed as an open item."
     )

@@ -54,6 +54,15 @@ def record_row(register: Register, record: Record) -> dict[str, Any]:
             for r in revisions
         ],
     }
+    approval = register.history.approval(record.source.rel, record.doc.approved_by)
+    if approval is not None:
+        row["approval"] = {
+            "commit": approval.revision.commit,
+            "author": approval.revision.author,
+            "date": approval.revision.date.isoformat(),
+            "attested": approval.attested_by or "declared",
+            "first": approval.first,
+        }
     if record.attachment is not None:
         row["file_sha256"] = record.attachment.sha256
         row["file_size"] = record.attachment.size

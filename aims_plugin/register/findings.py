@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "AIMS037": "evidence file no longer matches its recorded hash",
     "AIMS038": "evidence file without a recorded hash",
     "AIMS039": "a date of something done lies in the future",
+    "AIMS040": "approver changed the version they approved (self-approval)",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows

@@ -143,6 +143,8 @@ class Register:
     shelf_life: str = "12 months"
     #: Evidence expiring within this many days is an open item.
     expiry_window: int = 60
+    #: How a self-approval is reported: "warning" or "error".
+    self_approval: str = "warning"
     by_id: dict[str, Record] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -190,4 +192,5 @@ class Register:
             criteria=self.criteria,
             shelf_life=self.shelf_life,
             expiry_window=self.expiry_window,
+            self_approval=self.self_approval,
         )
