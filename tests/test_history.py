@@ -248,6 +248,8 @@ def test_changes_page_and_pack_section(repo, tmp_path, monkeypatch):
     build(load_config(str(repo / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
     page = (tmp_path / "site/changes/index.html").read_text(encoding="utf-8")
     assert "Changes since v1" in page and "included, in progress" in page and "RSK-1" in page
+    # A redline of the policy's text since v1: only the words that changed are marked.
+    assert '<div class="aims-redline">First <del>text.</del><ins>text, edited without approval.</ins>' in page
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     out = tmp_path / "pack.pdf"
     result = CliRunner().invoke(main, ["pdf", str(repo), "-o", str(out), "--today", "2026-11-24"])

@@ -15,6 +15,8 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
+from .redline import redline
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
 
 
@@ -47,6 +49,7 @@ def _environment(overrides: str | None) -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["label"] = lambda value: "" if value is None else str(value).replace("_", " ")
+    env.globals["redline"] = redline
     return env
 
 

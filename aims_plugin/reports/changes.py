@@ -26,6 +26,8 @@ class KindChanges:
     approved: tuple[Record, ...] = ()
     #: Each record's title as the reports show it (a write-up: its catalogue title).
     titles: dict[str, str] = field(default_factory=dict)
+    #: The earlier body of each changed record, for its redline.
+    before: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -144,6 +146,7 @@ def compare(
                     if r.doc.approved_on is not None and (r.id not in old or old[r.id].doc.approved_on is None)
                 ),
                 titles={r.id: _title(r, after if r.id in new else before) for r in [*new.values(), *old.values()]},
+                before={r.id: old[r.id].source.body for r in both if r.source.body != old[r.id].source.body},
             )
         )
     old_soa = {row.control: row for row in statement_of_applicability(before, since_date)}
