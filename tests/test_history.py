@@ -412,3 +412,29 @@ def test_approval_provenance_from_git(tree):
     yml.write_text(yml.read_text(encoding="utf-8") + "      self_approval: error\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(root), "--today", "2026-11-24"])
     assert result.exit_code == 1 and "P4.md:" in result.output and "AIMS040 error" in result.output
+
+
+def test_a_signed_approval_is_attested(tree, tmp_path):
+    """A commit signed with a key git trusts (an SSH key made here) attests the approval, whoever made it."""
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    root = tree({"content/policies/P1.md": front(id="P1", title="P1", owner="O")})
+    (tmp_path / "allowed").write_text(f"a@example.com {(tmp_path / 'key.pub').read_text()}", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    for name, value in (
+        ("gpg.format", "ssh"),
+        ("user.signingkey", str(key)),
+        ("gpg.ssh.allowedSignersFile", str(tmp_path / "allowed")),
+    ):
+        git(root, "config", name, value)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Draft")
+    approved = front(
+        id="P1", title="P1", owner="O", status="approved", approved_by="Ruth Adeyemi", approved_on="2026-03-01"
+    )
+    write(root, "content/policies/P1.md", approved)
+    git(root, "commit", "-q", "-S", "-am", "Approve P1", date="2026-03-01T09:00:00+00:00")
+    register = load(root / "content", display_root=root)
+    approval = register.history.approval("policies/P1.md", "Ruth Adeyemi")
+    assert approval is not None and approval.revision.signature == "G"
+    assert approval.attested_by == "signed"
