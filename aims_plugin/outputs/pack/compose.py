@@ -141,6 +141,8 @@ def build_pack(
         related=lambda record: referenced_by(record, reports.links),
         doc_anchor=lambda record: linker.targets[record.id].pack,
         heading=lambda record: record_heading(record, linker),
+        # Write-ups of a control or clause follow one another; other documents open a page.
+        flows=lambda record: spec_of(record.kind).topic is not None,
         manifest=manifest,
         changes=reports.changes,
         frameworks=reports.frameworks,
