@@ -226,42 +226,40 @@ def resolve_ref(content_dir: Path, ref: str) -> tuple[str | None, dt.date]:
     return commit, dt.datetime.fromisoformat(date).date()
 
 
-def snapshot_project(root: Path, commit: str, into: Path) -> Path:
-    """The whole project folder (mkdocs.yml, content, overrides) as it was at `commit`, written into `into`."""
-    import io
-    import tarfile
-
+def _toplevel(folder: Path, what: str) -> tuple[str, Path]:
+    """git's path and the top of the repository holding `folder` (SnapshotError without either)."""
     git = shutil.which("git")
     if git is None:
         raise SnapshotError("git is not installed")
-    root = Path(root).resolve()
-    top = subprocess.run([git, "-C", os.fspath(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    top = subprocess.run([git, "-C", os.fspath(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     if top.returncode != 0:
-        raise SnapshotError("the project is not in a git repository")
-    toplevel = Path(top.stdout.strip()).resolve()
+        raise SnapshotError(f"{what} is not in a git repository")
+    return git, Path(top.stdout.strip()).resolve()
+
+
+def _extract(tar: bytes, target: Path) -> None:
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        archive.extractall(target, filter="data")  # the data filter refuses links and paths leaving target
+
+
+def snapshot_project(root: Path, commit: str, into: Path) -> Path:
+    """The whole project folder (mkdocs.yml, content, overrides) as it was at `commit`, written into `into`."""
+    root = Path(root).resolve()
+    git, toplevel = _toplevel(root, "the project")
     proc = subprocess.run([git, "-C", os.fspath(toplevel), "archive", "--format=tar", commit], capture_output=True)
     if proc.returncode != 0:
         raise SnapshotError(proc.stderr.decode("utf-8", "replace").strip() or f"cannot read {commit}")
-    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as archive:
-        archive.extractall(into, filter="data")
+    _extract(proc.stdout, into)
     return into / root.relative_to(toplevel)
 
 
 def snapshot(content_dir: Path, commit: str, into: Path) -> Path:
     """Write the content folder as it was at `commit` into `into`; returns the copy's content folder."""
-    import io
-    import tarfile
-
-    git = shutil.which("git")
-    if git is None:
-        raise SnapshotError("git is not installed")
     content_dir = Path(content_dir).resolve()
-    top = subprocess.run(
-        [git, "-C", os.fspath(content_dir), "rev-parse", "--show-toplevel"], capture_output=True, text=True
-    )
-    if top.returncode != 0:
-        raise SnapshotError("the content folder is not in a git repository")
-    toplevel = Path(top.stdout.strip()).resolve()
+    git, toplevel = _toplevel(content_dir, "the content folder")
     rel = content_dir.relative_to(toplevel).as_posix()
     tree = commit if rel == "." else f"{commit}:{rel}"
     proc = subprocess.run([git, "-C", os.fspath(toplevel), "archive", "--format=tar", tree], capture_output=True)
@@ -272,6 +270,5 @@ def snapshot(content_dir: Path, commit: str, into: Path) -> Path:
         if exists.returncode == 0:
             return target  # the content folder did not exist yet: an empty AIMS
         raise SnapshotError(proc.stderr.decode("utf-8", "replace").strip())
-    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as archive:
-        archive.extractall(target, filter="data")  # the data filter refuses links and paths leaving target
+    _extract(proc.stdout, target)
     return target
