@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from aims_plugin.catalog import load_catalog
 from aims_plugin.hosts.cli import main
 
-from .conftest import complete_files, front
+from .conftest import APPROVED, complete_files, front
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 SECTIONS = [
@@ -462,3 +462,31 @@ def test_pack_keeps_list_numbers_and_ids_whole(tree):
     assert '<ol start="4">' in html
     assert '<span class="aims-id">A.6.2.6</span>' in html and '<span class="aims-id">PRC-4</span>' in html
     assert 'class="section wide" id="soa"' in html and "@page wide" in html
+
+
+def test_wide_registers_are_landscape_and_their_entries_follow_one_another(built, tree, tmp_path, monkeypatch):
+    reader = PdfReader(built[1])
+    pages = {title: page for _, title, page in outline(reader)}
+
+    def landscape(title: str) -> bool:
+        box = reader.pages[pages[title] - 1].mediabox
+        return box.width > box.height
+
+    for title in ("Document register", "Statement of Applicability", "Risk register", "Evidence index", "Manifest"):
+        assert landscape(title), title
+    # The registers' entries and the documents go back to portrait pages.
+    assert not landscape("RSK-1 Biased scores") and not landscape("Policies")
+
+    # A register entry starts where the one before it ends, even when it is too long to fit there.
+    files = complete_files()
+    bodies = {2: "End of minutes two.\n", 3: "A long extract of the minutes.\n\n" * 60}
+    for n, body in bodies.items():
+        files[f"content/evidence/EV-{n}.md"] = front(
+            id=f"EV-{n}", title=f"Minutes {n}", url=f"https://x.test/{n}", controls=["A.2.2"], body=body, **APPROVED
+        )
+    out = run_pdf(tree(files), tmp_path / "flow.pdf", monkeypatch=monkeypatch)
+    page = {title: page for _, title, page in outline(PdfReader(out))}["EV-3 Minutes 3"]
+    text = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(out), "-"], capture_output=True, text=True
+    )
+    assert "End of minutes two." in text.stdout, text.stdout

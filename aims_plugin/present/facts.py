@@ -22,20 +22,28 @@ def document_facts(
     catalogue_ids: Mapping[str, object],
     href: Callable[[str], str | None],
     label: Callable[[str], str],
+    *,
+    with_topic: bool = True,
 ) -> Facts:
     """The kind's own fields as (label, [(text, href)]) rows.
 
-    A reference to a record hidden from the audience is left out, ID and all.
+    A reference to a record hidden from the audience is left out, ID and all. Without
+    `with_topic`, the field naming the control or clause a write-up is about is left out too
+    (for the pack, whose heading already names it).
     """
     doc = record.doc
     spec = spec_of(record.kind)
     refs: dict[str, Ref] = ref_fields(type(doc))
+    fields = type(doc).model_fields
     rows = []
-    for name in type(doc).model_fields:
+    for name, field in fields.items():
         if name in COMMON_FIELDS - {"satisfies"} or name in OWN_TABLES:
             continue
+        if not with_topic and name == spec.topic:
+            continue
         value = getattr(doc, name)
-        if value is None or value == []:
+        # An unset field, or a flag left off (`organisation_defined: false`), says nothing.
+        if value is None or value == [] or (value is False and field.default is False):
             continue
         items: list[tuple[str, str | None]] = []
         for item in value if isinstance(value, list) else [value]:

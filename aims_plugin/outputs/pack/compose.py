@@ -137,7 +137,9 @@ def build_pack(
         kind_titles=KIND_TITLES,
         body=body,
         history=history,
-        facts=lambda record: document_facts(record, view.catalog.requirements, linker.pack_href, linker.label),
+        facts=lambda record: document_facts(
+            record, view.catalog.requirements, linker.pack_href, linker.label, with_topic=False
+        ),
         related=lambda record: referenced_by(record, reports.links),
         doc_anchor=lambda record: linker.targets[record.id].pack,
         heading=lambda record: record_heading(record, linker),
