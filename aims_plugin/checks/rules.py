@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterator
 
 from ..model import ActionStatus, Clause, Control, Document, Evidence, Kind, Ref, Status, Treatment, ref_fields
 from ..model.crossref import find_refs
+from ..model.measures import describe, number
 from ..register.findings import Finding, error, plural, warning
 from ..register.links import actions_of
 from ..register.records import SAFE_ID, Record, Register
 from ..reports.coverage import clause_coverage
 from ..reports.readiness import changed_since_approval
 from ..reports.registers import risk_register
+from ..reports.soa import measured_on, measurement_due
 
 Rule = Callable[[Register, dt.date], Iterator[Finding]]
 
@@ -424,8 +426,67 @@ def check_self_approval(register: Register, today: dt.date) -> Iterator[Finding]
             )
 
 
+def check_measurements(register: Register, today: dt.date) -> Iterator[Finding]:
+    """Measured evidence: each result within its threshold, the results file readable, measured often enough."""
+    for record in register.of_kind(Kind.evidence):
+        doc, src = record.doc, record.source
+        assert isinstance(doc, Evidence)
+        if not doc.expectations or doc.status == Status.retired:
+            continue
+        if not doc.file:
+            yield error(
+                src.display,
+                src.line_of("expectations"),
+                "AIMS042",
+                "expectations need a results file: give 'file' (JSON or CSV, inside the content folder)",
+            )
+            continue
+        measurement = record.measurement
+        if measurement is None:
+            continue  # the file itself is refused (AIMS014/AIMS015)
+        yield from measurement.problems
+        blocking = doc.blocking or register.failed_expectation == "error"
+        make = error if blocking else warning
+        for outcome in measurement.failing:
+            expectation = outcome.expectation
+            index = doc.expectations.index(expectation)
+            group = f" for group '{outcome.group}'" if outcome.group is not None else ""
+            yield make(
+                src.display,
+                src.line_of("expectations", index),
+                "AIMS041",
+                f"{expectation.label}{group} measured {number(outcome.value)}, "
+                f"expected {describe(expectation.op, outcome.threshold)}" + (" (blocking)" if doc.blocking else ""),
+            )
+        due = measurement_due(record)
+        if doc.every and due is None:
+            yield warning(
+                src.display,
+                src.line_of("every"),
+                "AIMS043",
+                "measured evidence with `every` but no date: give measured_on (or a measured_on in the results file)",
+            )
+        elif due is not None and due < today:
+            yield warning(
+                src.display,
+                src.line_of("every"),
+                "AIMS043",
+                f"measured on {measured_on(record)}, to be measured every {doc.every}: "
+                f"stale since {due}; measure it again (`aims evidence ingest`)",
+            )
+
+
 #: Dates that record something done: none of them can lie after the day of the check.
-PAST_DATES = ("approved_on", "collected_on", "accepted_on", "assessed_on", "held_on", "performed_on", "closed_on")
+PAST_DATES = (
+    "approved_on",
+    "collected_on",
+    "measured_on",
+    "accepted_on",
+    "assessed_on",
+    "held_on",
+    "performed_on",
+    "closed_on",
+)
 
 
 def check_future_dates(register: Register, today: dt.date) -> Iterator[Finding]:
@@ -458,4 +519,5 @@ RULES: tuple[Rule, ...] = (
     check_evidence_dates,
     check_future_dates,
     check_self_approval,
+    check_measurements,
 )

@@ -26,6 +26,7 @@ from ..register.findings import Finding, error, warning
 from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
 from .history import NOT_READ, History, read_history
+from .results import Measurement, measure
 
 #: Files larger than this are refused (a located error, never a hang).
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -218,7 +219,22 @@ def _build_record(
     record = Record(doc, source)
     if isinstance(doc, Evidence) and doc.file:
         _attach(record, doc.file, real_root, real_dirs)
+        if doc.expectations and record.attachment is not None:
+            record.measurement = _measure(record, doc)
     return record
+
+
+def _measure(record: Record, doc: Evidence) -> Measurement:
+    """Read the results file of measured evidence and compare it with the record's expectations."""
+    attachment, source = record.attachment, record.source
+    assert attachment is not None
+    display = source.display[: len(source.display) - len(source.rel)] + attachment.rel
+    lines = [source.line_of("expectations", index) for index in range(len(doc.expectations))]
+    try:
+        data = attachment.path.read_bytes()
+    except OSError as exc:
+        return Measurement((), (error(display, 1, "AIMS042", f"results file cannot be read: {exc.strerror}"),))
+    return measure(data, attachment.rel, doc.expectations, display, source.display, lines)
 
 
 def _kind_of(rel: str, data: dict[str, Any], source: Source, findings: list[Finding]) -> Kind | None:

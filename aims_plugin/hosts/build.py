@@ -53,6 +53,7 @@ class Build:
     def register(self) -> Register:
         register = self._load()
         register.self_approval = self.settings.self_approval
+        register.failed_expectation = self.settings.failed_expectation
         return register
 
     def _load(self) -> Register:

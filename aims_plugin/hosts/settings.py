@@ -52,6 +52,10 @@ class Settings(BaseModel):
     self_approval: Literal["warning", "error"] = Field(
         "warning", description="How an approver who changed the approved version is reported."
     )
+    failed_expectation: Literal["warning", "error"] = Field(
+        "warning",
+        description="How a measured result outside its threshold is reported (an error always, with `blocking: true`).",
+    )
     expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = Field(
         60, description="Evidence expiring within this many days is listed as an open item."
     )

@@ -33,6 +33,7 @@ from .fields import (
     Treatment,
     text_list,
 )
+from .measures import Expectation
 
 
 class Policy(Document):
@@ -164,6 +165,20 @@ class Evidence(Document):
     expires: Date | None = None
     shelf_life: Interval | None = Field(
         None, description="How long it stays current after collected_on when it has no expires (default: setting)."
+    )
+    measures: Annotated[Id | None, Ref(kinds=("system",))] = Field(
+        None, description="Measured evidence: the AI system whose results the file holds."
+    )
+    measured_on: Date | None = Field(
+        None, description="When the results were measured (default: the results file's `measured_on`)."
+    )
+    every: Interval | None = Field(
+        None, description="How often the results must be measured again; older results are stale."
+    )
+    blocking: bool = Field(False, description="A failed expectation is an error that fails every build, not a warning.")
+    expectations: list[Expectation] = Field(
+        default_factory=list,
+        description="What the results file (`file`, JSON or CSV) must show: metric, op, threshold, groups.",
     )
 
 

@@ -57,12 +57,28 @@ CODES: dict[str, str] = {
     "AIMS038": "evidence file without a recorded hash",
     "AIMS039": "a date of something done lies in the future",
     "AIMS040": "approver changed the version they approved (self-approval)",
+    "AIMS041": "measured result outside its threshold",
+    "AIMS042": "results file unreadable, or without a metric its expectations name",
+    "AIMS043": "measured evidence not measured again within its interval (stale)",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows
 #: them on the dashboard and does not raise them unless asked to.
 GAP_CODES = frozenset(
-    {"AIMS013", "AIMS017", "AIMS018", "AIMS019", "AIMS025", "AIMS032", "AIMS034", "AIMS035", "AIMS036", "AIMS038"}
+    {
+        "AIMS013",
+        "AIMS017",
+        "AIMS018",
+        "AIMS019",
+        "AIMS025",
+        "AIMS032",
+        "AIMS034",
+        "AIMS035",
+        "AIMS036",
+        "AIMS038",
+        "AIMS041",
+        "AIMS043",
+    }
 )
 
 

@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalog import Catalog
 from ..files.history import History
 from ..model import Audience, Document, Kind, Status, spec_of
 from ..model.criteria import DEFAULT_CRITERIA, RiskCriteria
 from .findings import Finding
+
+if TYPE_CHECKING:
+    from ..files.results import Measurement
 
 #: IDs become file names and URL parts: letters, digits, dot, dash, underscore.
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -86,6 +90,8 @@ class Record:
     source: Source
     attachment: Attachment | None = None
     attachment_problem: Finding | None = None
+    #: Measured evidence: its results file against its expectations (read by the loader).
+    measurement: Measurement | None = None
 
     @property
     def id(self) -> str:
@@ -145,6 +151,8 @@ class Register:
     expiry_window: int = 60
     #: How a self-approval is reported: "warning" or "error".
     self_approval: str = "warning"
+    #: How a failed expectation of measured evidence is reported: "warning" or "error".
+    failed_expectation: str = "warning"
     by_id: dict[str, Record] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -193,4 +201,5 @@ class Register:
             shelf_life=self.shelf_life,
             expiry_window=self.expiry_window,
             self_approval=self.self_approval,
+            failed_expectation=self.failed_expectation,
         )

@@ -33,6 +33,7 @@ CATEGORIES = (
     Category("open-assessments", "Impact assessments not approved"),
     Category("not-implemented", "Applicable controls not implemented"),
     Category("not-evidenced", "Implemented controls without current evidence"),
+    Category("evidence-failing", "Measured evidence failing its thresholds"),
     Category("evidence-not-current", "Evidence not current"),
     Category("evidence-expiring", "Evidence expiring soon"),
     Category("missing-write-ups", "Controls without an approved write-up"),
@@ -161,9 +162,12 @@ def open_items(
             )
             add("not-implemented", row.control, why, owner=row.owner, due=row.due, title=f"{row.control} {row.title}")
         elif row.implemented and not row.evidenced:
-            add(
-                "not-evidenced", row.control, "no current evidence", owner=row.owner, title=f"{row.control} {row.title}"
+            why = (
+                f"evidence failing: {', '.join(e.id for e in row.failing_evidence)}"
+                if row.failing_evidence
+                else "no current evidence"
             )
+            add("not-evidenced", row.control, why, owner=row.owner, title=f"{row.control} {row.title}")
         if not row.written:
             state = row.standing.value.replace("_", " ") if row.standing else "no write-up"
             add("missing-write-ups", row.control, state, owner=row.owner, title=f"{row.control} {row.title}")
@@ -176,6 +180,8 @@ def open_items(
     for ev in evidence:
         if ev.record.doc.status == Status.retired:
             continue
+        if ev.failing and ev.current:
+            add("evidence-failing", ev.record, ev.failure)
         if not ev.current:
             due = None
             if not ev.record.done:

@@ -9,7 +9,7 @@ from ..model import Evidence, Kind, Risk, System, Treatment
 from ..model.criteria import Band, RiskCriteria
 from ..register.links import Links
 from ..register.records import Record, Register
-from .soa import current_until, evidence_is_current
+from .soa import current_until, evidence_is_current, failing, failure_text
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,18 @@ class EvidenceRow:
     controls: tuple[str, ...]
     #: The last day it counts as current (None: no date to count from).
     until: dt.date | None = None
+    #: Measured evidence whose results fail an expectation or cannot be measured.
+    failing: bool = False
 
     @property
     def evidence(self) -> Evidence:
         assert isinstance(self.record.doc, Evidence)
         return self.record.doc
+
+    @property
+    def failure(self) -> str:
+        """What fails, in words with the figures: `auc measured 0.7, expected >= 0.75`."""
+        return failure_text(self.record)
 
 
 def evidence_index(register: Register, today: dt.date) -> list[EvidenceRow]:
@@ -117,7 +124,7 @@ def evidence_index(register: Register, today: dt.date) -> list[EvidenceRow]:
         assert isinstance(doc, Evidence)
         current = evidence_is_current(record, today, register.shelf_life)
         until = current_until(record, register.shelf_life)
-        rows.append(EvidenceRow(record, current, tuple(doc.controls), until))
+        rows.append(EvidenceRow(record, current, tuple(doc.controls), until, failing(record)))
     return rows
 
 

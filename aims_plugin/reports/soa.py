@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..model import Control, Evidence, Implementation, InclusionBasis, Kind, Status, add_interval
+from ..model.measures import describe, number
 from ..register.links import Links
 from ..register.records import Record, Register, Standing
 
@@ -36,6 +37,8 @@ class SoaRow:
     evidence: tuple[Record, ...]
     current_evidence: tuple[Record, ...]
     due: dt.date | None = None
+    #: Current measured evidence whose results fail an expectation (or cannot be read): never counted.
+    failing_evidence: tuple[Record, ...] = ()
     organisation_defined: bool = False
     #: Its write-up exists but is hidden from this audience: neither counted nor listed as missing.
     withheld: bool = False
@@ -64,27 +67,41 @@ class SoaRow:
 
     @property
     def evidenced(self) -> bool:
-        """Applicable, implemented and with current evidence: the only evidence that counts in a headline."""
-        return self.implemented and bool(self.current_evidence)
+        """Applicable, implemented and with current evidence: the only evidence that counts in a headline.
+
+        Current measured evidence counts only when its results pass: a control whose only
+        current evidence fails is not evidenced.
+        """
+        return self.implemented and bool(self.passing_evidence)
+
+    @property
+    def passing_evidence(self) -> tuple[Record, ...]:
+        return tuple(e for e in self.current_evidence if e not in self.failing_evidence)
 
     @property
     def evidence_in_progress(self) -> bool:
         """Current evidence for a control not (yet) counted as implemented: shown apart."""
-        return self.in_scope and not self.implemented and bool(self.current_evidence)
+        return self.in_scope and not self.implemented and bool(self.passing_evidence)
 
 
 def current_until(record: Record, shelf_life: str) -> dt.date | None:
-    """The last day evidence counts as current: `expires`, else `collected_on` + its shelf life."""
+    """The last day evidence counts as current: `expires`, else `collected_on` + its shelf life.
+
+    Measured evidence that says how often it is measured (`every`) is current until the
+    next measurement is due, at the latest.
+    """
     doc = record.doc
     assert isinstance(doc, Evidence)
-    if doc.expires is not None:
-        return doc.expires
-    if doc.collected_on is not None:
+    until = doc.expires
+    if until is None and doc.collected_on is not None:
         try:
-            return add_interval(doc.collected_on, doc.shelf_life or shelf_life) - dt.timedelta(days=1)
+            until = add_interval(doc.collected_on, doc.shelf_life or shelf_life) - dt.timedelta(days=1)
         except (OverflowError, ValueError):
-            return dt.date.max
-    return None
+            until = dt.date.max
+    due = measurement_due(record)
+    if due is not None:
+        until = min(until, due) if until is not None else due
+    return until
 
 
 def evidence_is_current(record: Record, today: dt.date, shelf_life: str) -> bool:
@@ -100,6 +117,52 @@ def evidence_is_current(record: Record, today: dt.date, shelf_life: str) -> bool
     if doc.collected_on is not None and doc.collected_on > today:
         return False
     return not tampered(record)
+
+
+def measured_on(record: Record) -> dt.date | None:
+    """When measured evidence was measured: the record says, else its results file, else collected_on."""
+    doc = record.doc
+    assert isinstance(doc, Evidence)
+    from_file = record.measurement.measured_on if record.measurement else None
+    return doc.measured_on or from_file or doc.collected_on
+
+
+def measurement_due(record: Record) -> dt.date | None:
+    """The day measured evidence must be measured again by (`measured_on` + `every`), when it says how often."""
+    doc = record.doc
+    assert isinstance(doc, Evidence)
+    day = measured_on(record)
+    if not doc.every or day is None:
+        return None
+    try:
+        return add_interval(day, doc.every)
+    except (OverflowError, ValueError):
+        return dt.date.max
+
+
+def failing(record: Record) -> bool:
+    """Measured evidence whose results fail an expectation, or cannot be read or measured."""
+    doc = record.doc
+    if not isinstance(doc, Evidence) or not doc.expectations:
+        return False
+    return record.measurement is None or not record.measurement.passed
+
+
+def failure_text(record: Record) -> str:
+    """Why measured evidence fails, with the figures; "" when it does not."""
+    if not failing(record):
+        return ""
+    measurement = record.measurement
+    if measurement is None or measurement.problems:
+        return "results cannot be measured (see aims check)"
+    parts = []
+    for outcome in measurement.failing:
+        group = f" ({outcome.group})" if outcome.group is not None else ""
+        parts.append(
+            f"{outcome.expectation.label}{group} {number(outcome.value)}, "
+            f"expected {describe(outcome.expectation.op, outcome.threshold)}"
+        )
+    return "; ".join(parts)
 
 
 def tampered(record: Record) -> bool:
@@ -164,7 +227,8 @@ def _row(
         policies=of(Kind.policy, Kind.procedure),
         risks=of(Kind.risk),
         evidence=evidence,
-        current_evidence=tuple(e for e in evidence if evidence_is_current(e, today, register.shelf_life)),
+        current_evidence=(current := tuple(e for e in evidence if evidence_is_current(e, today, register.shelf_life))),
+        failing_evidence=tuple(e for e in current if failing(e)),
         due=doc.due if doc else None,
         organisation_defined=bool(doc and doc.organisation_defined),
         withheld=record is None and control in register.withheld,
