@@ -242,3 +242,89 @@ def test_the_controls_evidenced_state_follows_the_result(tree):
         ("EV-1", "accuracy.auc 0.7, expected >= 0.75")
     ]
     assert ("A.2.2", "evidence failing: EV-1") in [(i.ref, i.detail) for i in ready.open.of("not-evidenced")]
+
+
+def test_history_gives_a_trend_in_the_site_and_the_pack(tree, tmp_path, monkeypatch):
+    from .conftest import build_site, pdf_text
+    from .test_pdf import git, run_pdf
+
+    quarters = [("2026-01-05", 0.84), ("2026-04-03", 0.77), ("2026-07-02", 0.86)]
+    expectation = {"metric": "fairness.ratio", "title": "Approval-rate ratio", "op": ">=", "threshold": 0.8}
+
+    def results(day: str, ratio: float) -> str:
+        return json.dumps({"measured_on": day, "fairness": {"ratio": ratio}})
+
+    files = measured_files(results(*quarters[0]), expectations=[expectation], every="3 months")
+    root = tree(files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Q4 results", date="2026-01-06T10:00:00+00:00")
+    for day, ratio in quarters[1:]:
+        data = results(day, ratio).encode()
+        (root / "content/evidence/files/results.json").write_bytes(data)
+        record = root / "content/evidence/EV-1.md"
+        text = record.read_text(encoding="utf-8").splitlines(keepends=True)
+        text = [
+            f"sha256: {hashlib.sha256(data).hexdigest()}\n"
+            if line.startswith("sha256:")
+            else f"size: {len(data)}\n"
+            if line.startswith("size:")
+            else line
+            for line in text
+        ]
+        record.write_text("".join(text), encoding="utf-8")
+        git(root, "commit", "-q", "-am", f"Results of {day}", date=f"{day}T10:00:00+00:00")
+    # Not yet committed: this quarter's results, in the working tree.
+    loaded = load(root / "content", display_root=root)
+    series = loaded.by_id["EV-1"].series[("fairness.ratio", None)]
+    assert [(str(day), value) for day, value in series] == [(d, v) for d, v in quarters]
+
+    site = build_site(root)
+    page = next(
+        p
+        for p in site.rglob("*.html")
+        if "EV-1" in p.read_text(encoding="utf-8") and "aims-trend" in p.read_text(encoding="utf-8")
+    )
+    html = page.read_text(encoding="utf-8")
+    assert html.count('class="aims-trend"') == 1 and "Approval-rate ratio: the last 3 measurements" in html
+    assert "2026-04-03: 0.77 (fails the threshold)" in html and "0.86" in html
+
+    text = pdf_text(run_pdf(root, tmp_path / "pack.pdf", monkeypatch=monkeypatch))
+    assert "Measured results" in text and "Approval-rate ratio: the last 3 measurements" in text
+    assert "0.77 fails" in text
+
+
+def test_ingest_puts_new_results_in_place_and_fails_on_a_blocking_expectation(tree, tmp_path):
+    files = measured_files(json.dumps(RESULTS), blocking=True, every="3 months")
+    files["content/evidence/EV-1.md"] = files["content/evidence/EV-1.md"].replace("---\n", "---\n# kept comment\n", 1)
+    root = tree(files)
+    runner = CliRunner()
+    new = tmp_path / "run.json"
+    new.write_text(json.dumps({"measured_on": "2026-11-20", "accuracy": {"auc": 0.78}}), encoding="utf-8")
+    done = runner.invoke(
+        main, ["evidence", "ingest", str(new), "--record", "EV-1", "--root", str(root), "--today", "2026-11-24"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "1 of 1 results meet their thresholds" in done.output
+    record = (root / "content/evidence/EV-1.md").read_text(encoding="utf-8")
+    assert "# kept comment" in record and "measured_on: 2026-11-20" in record and "collected_on: 2026-11-24" in record
+    assert f"sha256: {hashlib.sha256(new.read_bytes()).hexdigest()}" in record
+    assert (root / "content/evidence/files/results.json").read_bytes() == new.read_bytes()
+    assert measured(root) == []  # hash, size and date agree: no AIMS037, nothing stale
+
+    new.write_text(json.dumps({"measured_on": "2026-11-23", "accuracy": {"auc": 0.70}}), encoding="utf-8")
+    failed = runner.invoke(
+        main, ["evidence", "ingest", str(new), "--record", "EV-1", "--root", str(root), "--today", "2026-11-24"]
+    )
+    assert failed.exit_code == 1 and "fails: accuracy.auc 0.7, expected >= 0.75" in failed.output
+    assert runner.invoke(main, ["check", str(root)]).exit_code == 1  # blocking: an error on every build
+
+    before = (root / "content/evidence/EV-1.md").read_bytes()
+    new.write_text('{"accuracy": {}}', encoding="utf-8")
+    refused = runner.invoke(main, ["evidence", "ingest", str(new), "--record", "EV-1", "--root", str(root)])
+    assert (
+        refused.exit_code == 1 and "nothing was written" in refused.output and "has no 'accuracy.auc'" in refused.output
+    )
+    assert (root / "content/evidence/EV-1.md").read_bytes() == before
+    unknown = runner.invoke(main, ["evidence", "ingest", str(new), "--record", "EV-2", "--root", str(root)])
+    assert unknown.exit_code == 1 and "did you mean 'EV-1'" in unknown.output

@@ -272,3 +272,36 @@ def snapshot(content_dir: Path, commit: str, into: Path) -> Path:
         raise SnapshotError(proc.stderr.decode("utf-8", "replace").strip())
     _extract(proc.stdout, target)
     return target
+
+
+def read_versions(content_dir: Path, wanted: dict[str, list[Revision]]) -> dict[str, list[tuple[dt.date, bytes]]]:
+    """The committed contents of some files at the given revisions, oldest first, from one `git cat-file`.
+
+    `wanted` maps a content-relative path to its revisions (newest first, as `History.of` gives
+    them). Without git, or outside a repository, nothing is returned: no series, not an error.
+    """
+    if not wanted:
+        return {}
+    try:
+        git, toplevel = _toplevel(Path(content_dir), "the content folder")
+    except SnapshotError:
+        return {}
+    prefix = Path(content_dir).resolve().relative_to(toplevel).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    order = [(rel, revision) for rel, revisions in wanted.items() for revision in reversed(revisions)]
+    request = "".join(f"{revision.commit}:{prefix}{rel}\n" for rel, revision in order).encode()
+    done = subprocess.run([git, "-C", os.fspath(toplevel), "cat-file", "--batch"], input=request, capture_output=True)
+    if done.returncode != 0:
+        return {}
+    out, at = done.stdout, 0
+    found: dict[str, list[tuple[dt.date, bytes]]] = {}
+    for rel, revision in order:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # "<name> missing": the file did not exist in that commit
+        size = int(header[2])
+        found.setdefault(rel, []).append((revision.date.date(), out[at : at + size]))
+        at += size + 1
+    return found

@@ -25,8 +25,8 @@ from ..model.criteria import CRITERIA_FILE, DEFAULT_CRITERIA, RiskCriteria
 from ..register.findings import Finding, error, warning
 from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
-from .history import NOT_READ, History, read_history
-from .results import Measurement, measure
+from .history import NOT_READ, History, read_history, read_versions
+from .results import Measurement, measure, series_points
 
 #: Files larger than this are refused (a located error, never a hang).
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -64,6 +64,9 @@ def load(
 
     records.sort(key=sort_key)
     criteria = read_criteria(content_dir / CRITERIA_FILE, f"{prefix}/{CRITERIA_FILE}", findings)
+    if not isinstance(history, History):
+        history = read_history(content_dir) if history else History(notice=NOT_READ)
+    _read_series(content_dir, records, history)
     return Register(
         content_dir=content_dir,
         catalog=catalog,
@@ -71,11 +74,7 @@ def load(
         findings=findings,
         display_dir=prefix,
         broken_ids=broken,
-        history=history
-        if isinstance(history, History)
-        else read_history(content_dir)
-        if history
-        else History(notice=NOT_READ),
+        history=history,
         frameworks={name: load_catalog(name) for name in frameworks},
         criteria=criteria,
         shelf_life=shelf_life,
@@ -222,6 +221,31 @@ def _build_record(
         if doc.expectations and record.attachment is not None:
             record.measurement = _measure(record, doc)
     return record
+
+
+#: How many past results of measured evidence its trend shows.
+SERIES_LIMIT = 12
+
+
+def _read_series(content_dir: Path, records: list[Record], history: History) -> None:
+    """The values of each measured evidence record over its results file's history (one git call for all)."""
+    measured = [r for r in records if r.measurement is not None and r.attachment is not None]
+    if not measured:
+        return
+    wanted = {r.attachment.rel: history.of(r.attachment.rel)[:SERIES_LIMIT] for r in measured if r.attachment}
+    versions = read_versions(content_dir, {rel: revs for rel, revs in wanted.items() if revs})
+    for record in measured:
+        doc, attachment = record.doc, record.attachment
+        assert isinstance(doc, Evidence) and attachment is not None and record.measurement is not None
+        past = versions.get(attachment.rel, [])
+        series = series_points(past, attachment.rel, doc.expectations)
+        # The working tree's results are the newest point (they may not be committed yet).
+        day = doc.measured_on or record.measurement.measured_on or doc.collected_on
+        for outcome in record.measurement.outcomes if day else ():
+            points = dict(series.setdefault((outcome.expectation.metric, outcome.group), []))
+            points[day] = outcome.value
+            series[(outcome.expectation.metric, outcome.group)] = sorted(points.items())[-SERIES_LIMIT:]
+        record.series = series
 
 
 def _measure(record: Record, doc: Evidence) -> Measurement:

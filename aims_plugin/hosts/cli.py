@@ -330,6 +330,52 @@ def evidence_add(
     )
 
 
+@evidence.command("ingest")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--record", "record_id", required=True, help="The measured evidence record the results are for.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", help="The AIMS project.")
+@TODAY
+def evidence_ingest(file: Path, record_id: str, root: Path, today: dt.datetime | None) -> None:
+    """Put new results FILE in place of a measured evidence record's file (for CI), and judge them.
+
+    Records the file's SHA-256, size, collection and measurement dates in the record, then
+    reports each result against its threshold. Exits 1 when a blocking expectation fails
+    (`blocking: true`, or the setting `failed_expectation: error`); a file that cannot be
+    measured is refused and nothing is written.
+    """
+    from ..model.measures import describe, number
+    from .evidence import EvidenceError, ingest_results
+
+    project = _project(root)
+    try:
+        done = ingest_results(
+            project.content_dir,
+            file,
+            record_id,
+            _today(today),
+            display_root=_display_root(project.root),
+            blocking_setting=project.settings.failed_expectation == "error",
+        )
+    except EvidenceError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    m = done.measurement
+    failing = m.failing
+    click.echo(
+        f"{record_id}: {done.file.name} in place ({done.size:,} bytes, sha256 {done.sha256}); "
+        f"{len(m.outcomes) - len(failing)} of {len(m.outcomes)} results meet their thresholds"
+    )
+    for outcome in failing:
+        group = f" ({outcome.group})" if outcome.group is not None else ""
+        click.echo(
+            f"  fails: {outcome.expectation.label}{group} {number(outcome.value)}, "
+            f"expected {describe(outcome.expectation.op, outcome.threshold)}"
+        )
+    if failing and done.blocking:
+        click.echo(f"{record_id}: a blocking expectation fails", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".")

@@ -1,4 +1,5 @@
-"""`aims evidence add`: a new evidence record for a file, with its hash recorded at collection."""
+"""`aims evidence add`: a new evidence record for a file, with its hash recorded at collection;
+`aims evidence ingest`: new results for measured evidence, from CI."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from ..files.load import PLACEHOLDER, load
-from ..model import Control, Kind
+from ..files.results import Measurement, measure
+from ..model import Control, Evidence, Kind
 from ..outputs.writefile import write_atomically
 
 #: Evidence IDs `aims evidence add` continues: EV-001, EV-002 ...
@@ -102,3 +104,82 @@ def _git_user(where: Path) -> str | None:
         return None
     name = done.stdout.strip()
     return name or None
+
+
+@dataclass(frozen=True)
+class Ingested:
+    record: Path
+    file: Path
+    sha256: str
+    size: int
+    measurement: Measurement
+    blocking: bool
+
+
+def ingest_results(
+    content_dir: Path, file: Path, record_id: str, today: dt.date, *, display_root: Path, blocking_setting: bool
+) -> Ingested:
+    """Put a new results file in place of measured evidence's file and record its hash, size and date.
+
+    The new results are measured first: a file that cannot be measured is refused and
+    nothing is written (EvidenceError lists its faults). Written: the results file, then
+    the record's `sha256`, `size`, `collected_on` and `measured_on` (from the results, else today).
+    """
+    if not file.is_file():
+        raise EvidenceError(f"{file} is not a file")
+    register = load(content_dir, history=False, display_root=display_root)
+    record = register.by_id.get(record_id)
+    if record is None or record.kind != Kind.evidence:
+        known = sorted(r.id for r in register.of_kind(Kind.evidence))
+        hint = difflib.get_close_matches(record_id, known, n=1, cutoff=0.6)
+        what = "no evidence record has" if record is None else f"{record_id} is a {record.kind.value}, not evidence:"
+        raise EvidenceError(f"{what} the ID '{record_id}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+    doc = record.doc
+    assert isinstance(doc, Evidence)
+    if not doc.expectations or not doc.file:
+        raise EvidenceError(f"{record_id} is not measured evidence: give it a results `file` and `expectations`")
+    real_content = os.path.realpath(content_dir)
+    target = Path(os.path.realpath(record.source.path.parent / doc.file))
+    if not str(target).startswith(real_content + os.sep):
+        raise EvidenceError(f"{record_id}'s file '{doc.file}' lies outside the content folder")
+    data = file.read_bytes()
+    lines = [record.source.line_of("expectations", i) for i in range(len(doc.expectations))]
+    measurement = measure(data, target.name, doc.expectations, str(file), record.source.display, lines)
+    if measurement.problems:
+        raise EvidenceError(
+            "the results cannot be measured; nothing was written:\n"
+            + "\n".join(f"  {p.path}:{p.line}: {p.code} {p.message}" for p in measurement.problems)
+        )
+    day = measurement.measured_on or today
+    if day > today:
+        raise EvidenceError(f"the results say they were measured on {day}, after today ({today})")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, data)
+    fields = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": str(len(data)),
+        "collected_on": today.isoformat(),
+        "measured_on": day.isoformat(),
+    }
+    text = record.source.path.read_text(encoding="utf-8-sig")
+    write_atomically(record.source.path, set_front_matter(text, fields).encode())
+    return Ingested(
+        record.source.path, target, fields["sha256"], len(data), measurement, doc.blocking or blocking_setting
+    )
+
+
+def set_front_matter(text: str, fields: dict[str, str]) -> str:
+    """Set top-level scalar keys of a Markdown file's front matter, in place; new keys go at its end.
+
+    Comments, order and every other line stay as written.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(newline)
+    end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "..."))
+    todo = dict(fields)
+    for index in range(1, end):
+        key = lines[index].split(":", 1)[0]
+        if key in todo and lines[index].startswith(f"{key}:"):
+            lines[index] = f"{key}: {todo.pop(key)}"
+    lines[end:end] = [f"{key}: {value}" for key, value in todo.items()]
+    return newline.join(lines)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from html import escape
 
 from markupsafe import Markup
 
 from ..model.criteria import RiskCriteria
+from ..model.measures import Comparison, Threshold, compare, number
 from ..reports.registers import HeatMap
 
 
@@ -63,5 +65,61 @@ def bar_svg(segments: Sequence[tuple[str, int, str]], width: int = 360) -> Marku
         if w > 0:
             out.append(f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="18" fill="{colour}"/>')
         x += w
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def trend_svg(points: Sequence[tuple[dt.date, float]], op: Comparison, threshold: Threshold, title: str) -> Markup:
+    """A line of measured values over time with the threshold drawn across; points outside it in red.
+
+    Deterministic (no randomness, fixed precision) and static: no script, the same in the pack.
+    """
+    width, height = 360, 150
+    left, right, top, bottom = 46, 12, 12, 30
+    values = [value for _, value in points]
+    bounds = [*threshold] if isinstance(threshold, tuple) else [threshold]
+    low, high = min(values + bounds), max(values + bounds)
+    if high == low:
+        low, high = low - 1, high + 1
+    margin = (high - low) * 0.1
+    low, high = low - margin, high + margin
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(index: int) -> float:
+        return left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+
+    def y(value: float) -> float:
+        return top + plot_h * (high - value) / (high - low)
+
+    out = [
+        f'<svg class="aims-trend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#888" stroke-width="0.5"/>',
+    ]
+    for bound in bounds:
+        yb = f"{y(bound):.1f}"
+        out.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{yb}" y2="{yb}" stroke="#b71c1c" stroke-width="1" '
+            f'stroke-dasharray="5 3"/>'
+            f'<text x="{left - 4}" y="{float(yb) + 4:.1f}" text-anchor="end" font-size="10" fill="#b71c1c">'
+            f"{escape(number(bound))}</text>"
+        )
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
+    out.append(f'<path d="{path}" fill="none" stroke="#1a3a9e" stroke-width="1.5"/>')
+    for i, (day, value) in enumerate(points):
+        ok = compare(value, op, threshold)
+        shape = (
+            f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3.5" fill="#1a3a9e"/>'
+            if ok
+            else f'<rect x="{x(i) - 4:.1f}" y="{y(value) - 4:.1f}" width="8" height="8" fill="#b71c1c"/>'
+        )
+        verdict = "meets" if ok else "fails"
+        out.append(f"<g>{shape}<title>{day.isoformat()}: {escape(number(value))} ({verdict} the threshold)</title></g>")
+    for i, (day, _) in enumerate(points):
+        if len(points) <= 6 or i in (0, len(points) - 1) or i % max(1, len(points) // 4) == 0:
+            out.append(
+                f'<text x="{x(i):.1f}" y="{height - bottom + 14}" text-anchor="middle" font-size="9">'
+                f"{day.isoformat()}</text>"
+            )
     out.append("</svg>")
     return Markup("".join(out))

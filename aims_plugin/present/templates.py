@@ -15,6 +15,9 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
+from ..model.measures import compare, describe, number
+from ..reports.soa import measured_on, measurement_due
+from . import charts
 from .redline import redline
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!-])")
@@ -29,6 +32,14 @@ def yaml_title(text: str) -> str:
     """A page title for generated front matter: HTML-escaped (themes print it raw), JSON-quoted."""
     return json.dumps(html.escape(text), ensure_ascii=False)
 
+
+#: What the measured-evidence template needs beside the record: how values read and when it was measured.
+MEASURED = {
+    "number": number,
+    "describe": describe,
+    "measured_on": measured_on,
+    "due": measurement_due,
+}
 
 #: Where a user's overrides live inside a theme's `custom_dir`.
 OVERRIDES = "aims"
@@ -50,6 +61,9 @@ def _environment(overrides: str | None) -> jinja2.Environment:
     )
     env.filters["label"] = lambda value: "" if value is None else str(value).replace("_", " ")
     env.globals["redline"] = redline
+    env.filters["meets"] = compare
+    env.globals["charts"] = charts
+    env.globals["measured"] = MEASURED
     return env
 
 

@@ -6,6 +6,7 @@ Later stages (checks, reports, outputs) read only this; none of them reads a fil
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import re
@@ -92,6 +93,8 @@ class Record:
     attachment_problem: Finding | None = None
     #: Measured evidence: its results file against its expectations (read by the loader).
     measurement: Measurement | None = None
+    #: Its measured values over the results file's git history: (metric, group) -> [(day, value)], oldest first.
+    series: dict[tuple[str, str | None], list[tuple[dt.date, float]]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:

@@ -88,7 +88,7 @@ class ControlCoverageRow:
         if not self.implemented:
             gaps.append("implementation")
         if not self.soa.evidenced:
-            gaps.append("current evidence")
+            gaps.append("passing evidence" if self.soa.failing_evidence else "current evidence")
         return gaps
 
 
