@@ -169,17 +169,21 @@ def ingest_results(
 
 
 def set_front_matter(text: str, fields: dict[str, str]) -> str:
-    """Set top-level scalar keys of a Markdown file's front matter, in place; new keys go at its end.
+    """Set top-level scalar keys of a Markdown file's front matter, in place.
 
-    Comments, order and every other line stay as written.
+    New keys go after the `file:` line (where a reader looks for the file's hash), else at
+    the end. Comments, order and every other line stay as written.
     """
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.split(newline)
     end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "..."))
     todo = dict(fields)
+    at = end
     for index in range(1, end):
         key = lines[index].split(":", 1)[0]
         if key in todo and lines[index].startswith(f"{key}:"):
             lines[index] = f"{key}: {todo.pop(key)}"
-    lines[end:end] = [f"{key}: {value}" for key, value in todo.items()]
+        elif key == "file" and lines[index].startswith("file:"):
+            at = index + 1
+    lines[at:at] = [f"{key}: {value}" for key, value in todo.items()]
     return newline.join(lines)
