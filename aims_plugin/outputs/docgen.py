@@ -7,6 +7,7 @@ from typing import Any
 from ..files.load import PLACEHOLDER
 from ..model import FOLDER_KINDS, MODELS, Action, Document, Kind, ref_fields
 from ..model.criteria import CRITERIA_FILE, Band, RiskCriteria
+from ..model.measures import Expectation
 from ..register.findings import CODES, GAP_CODES
 
 
@@ -57,6 +58,12 @@ def content_reference() -> str:
         f"Risks are rated by the organisation's criteria in `{CRITERIA_FILE}`; without it, a 5 x 5 matrix",
         "with the bands Low 1-4, Medium 5-9, High 10-16 and Very high 17-25 and the appetite Medium applies.",
         "The Statement of Applicability's version and approval come from its one record in `soa/`.",
+        "Measured evidence names a results file (`file`: JSON, or CSV with a header row) and its",
+        "`expectations`; it counts only while every result meets its threshold and, with `every`, while",
+        "the last measurement is not older than that. JSON metrics are dotted paths (a value there may be",
+        "an object of numbers, one per group, and a top-level `measured_on` dates the run); CSV metrics are",
+        "columns, with `where` to pick rows and `group_by` to name each row's group (a `measured_on`",
+        "column dates it). `aims evidence ingest FILE --record ID` puts a new run in place.",
         "",
     ]
     common = list(Document.model_fields)
@@ -66,6 +73,8 @@ def content_reference() -> str:
         own = [n for n in model.model_fields if n not in common or n in model.__annotations__]
         sections.append((f"`{kind.value}` (folder `{folders[kind]}/`)", model, own))
     sections.append(("Actions (each item of an `actions:` list)", Action, list(Action.model_fields)))
+    expectations = "Expectations of measured evidence (each item of `expectations:`)"
+    sections.append((expectations, Expectation, list(Expectation.model_fields)))
     sections.append(
         (f"Risk criteria (`{CRITERIA_FILE}` in the content folder)", RiskCriteria, list(RiskCriteria.model_fields))
     )

@@ -69,24 +69,36 @@ def bar_svg(segments: Sequence[tuple[str, int, str]], width: int = 360) -> Marku
     return Markup("".join(out))
 
 
-def trend_svg(points: Sequence[tuple[dt.date, float]], op: Comparison, threshold: Threshold, title: str) -> Markup:
-    """A line of measured values over time with the threshold drawn across; points outside it in red.
+#: Line colours of a trend's series, told apart by their end labels too (not by colour alone).
+TREND_COLOURS = ("#1a3a9e", "#00695c", "#6a1b9a", "#8d4e00", "#37474f", "#ad1457")
 
-    Deterministic (no randomness, fixed precision) and static: no script, the same in the pack.
+
+def trend_svg(
+    series: Sequence[tuple[str | None, Sequence[tuple[dt.date, float]], Threshold]],
+    op: Comparison,
+    title: str,
+) -> Markup:
+    """Measured values over time, one line per group, with each threshold drawn across.
+
+    `series` holds (group label or None, [(day, value)] oldest first, its threshold). A value
+    that fails its threshold is a red square, one that meets it a dot; each line is labelled
+    at its end. Deterministic and static: no script, the same on the site and in the pack.
     """
-    width, height = 360, 150
-    left, right, top, bottom = 46, 12, 12, 30
-    values = [value for _, value in points]
-    bounds = [*threshold] if isinstance(threshold, tuple) else [threshold]
+    width, height = 420, 170
+    left, right, top, bottom = 46, 70 if any(label for label, _, _ in series) else 14, 12, 30
+    days = sorted({day for _, points, _ in series for day, _ in points})
+    values = [value for _, points, _ in series for _, value in points]
+    bounds = sorted({b for _, _, t in series for b in (t if isinstance(t, tuple) else (t,))})
     low, high = min(values + bounds), max(values + bounds)
     if high == low:
         low, high = low - 1, high + 1
-    margin = (high - low) * 0.1
+    margin = (high - low) * 0.12
     low, high = low - margin, high + margin
     plot_w, plot_h = width - left - right, height - top - bottom
+    column = {day: index for index, day in enumerate(days)}
 
-    def x(index: int) -> float:
-        return left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+    def x(day: dt.date) -> float:
+        return left + (plot_w * column[day] / (len(days) - 1) if len(days) > 1 else plot_w / 2)
 
     def y(value: float) -> float:
         return top + plot_h * (high - value) / (high - low)
@@ -97,29 +109,41 @@ def trend_svg(points: Sequence[tuple[dt.date, float]], op: Comparison, threshold
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#888" stroke-width="0.5"/>',
     ]
     for bound in bounds:
-        yb = f"{y(bound):.1f}"
+        yb = y(bound)
         out.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{yb}" y2="{yb}" stroke="#b71c1c" stroke-width="1" '
-            f'stroke-dasharray="5 3"/>'
-            f'<text x="{left - 4}" y="{float(yb) + 4:.1f}" text-anchor="end" font-size="10" fill="#b71c1c">'
-            f"{escape(number(bound))}</text>"
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{yb:.1f}" y2="{yb:.1f}" stroke="#b71c1c" '
+            f'stroke-width="1" stroke-dasharray="5 3"/><text x="{left - 4}" y="{yb + 4:.1f}" text-anchor="end" '
+            f'font-size="10" fill="#b71c1c">{escape(number(bound))}</text>'
         )
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
-    out.append(f'<path d="{path}" fill="none" stroke="#1a3a9e" stroke-width="1.5"/>')
-    for i, (day, value) in enumerate(points):
-        ok = compare(value, op, threshold)
-        shape = (
-            f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3.5" fill="#1a3a9e"/>'
-            if ok
-            else f'<rect x="{x(i) - 4:.1f}" y="{y(value) - 4:.1f}" width="8" height="8" fill="#b71c1c"/>'
-        )
-        verdict = "meets" if ok else "fails"
-        out.append(f"<g>{shape}<title>{day.isoformat()}: {escape(number(value))} ({verdict} the threshold)</title></g>")
-    for i, (day, _) in enumerate(points):
-        if len(points) <= 6 or i in (0, len(points) - 1) or i % max(1, len(points) // 4) == 0:
-            out.append(
-                f'<text x="{x(i):.1f}" y="{height - bottom + 14}" text-anchor="middle" font-size="9">'
-                f"{day.isoformat()}</text>"
+    for index, (label, points, threshold) in enumerate(series):
+        colour = TREND_COLOURS[index % len(TREND_COLOURS)]
+        path = " ".join(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for i, (d, v) in enumerate(points))
+        out.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
+        for day, value in points:
+            ok = compare(value, op, threshold)
+            shape = (
+                f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="3" fill="{colour}"/>'
+                if ok
+                else f'<rect x="{x(day) - 4:.1f}" y="{y(value) - 4:.1f}" width="8" height="8" fill="#b71c1c"/>'
             )
+            name = f"{label}, " if label else ""
+            verdict = "meets" if ok else "fails"
+            out.append(
+                f"<g>{shape}<title>{escape(name)}{day.isoformat()}: {escape(number(value))} "
+                f"({verdict} the threshold)</title></g>"
+            )
+        if label and points:
+            day, value = points[-1]
+            end = f'x="{x(day) + 6:.1f}" y="{y(value) + 3:.1f}"'
+            out.append(f'<text {end} font-size="9" fill="{colour}">{escape(label)}</text>')
+    step = max(1, (len(days) + 4) // 5)
+    for i, day in enumerate(days):
+        if i % step and i != len(days) - 1:
+            continue
+        anchor = "start" if i == 0 and len(days) > 1 else "end" if i == len(days) - 1 and len(days) > 1 else "middle"
+        out.append(
+            f'<text x="{x(day):.1f}" y="{height - bottom + 14}" text-anchor="{anchor}" font-size="9">'
+            f"{day.isoformat()}</text>"
+        )
     out.append("</svg>")
     return Markup("".join(out))
