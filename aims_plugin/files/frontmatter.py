@@ -41,6 +41,9 @@ _RESOLVER = yaml.resolver.Resolver()
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _DATE_TAG = "tag:yaml.org,2002:timestamp"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_PLAIN_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")
 
 
 def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -51,6 +54,8 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
             return value
         if tag == _INT_TAG and value.isdigit() and (value == "0" or value[0] != "0"):
             return int(value)  # 0-prefixed (octal) and signed forms go the long way
+        if tag == _FLOAT_TAG and _PLAIN_FLOAT.fullmatch(value):
+            return float(value)  # `0.8`, `-1.25`; `.inf`, `1e3` and `1_000.5` go the long way
         if tag == _DATE_TAG and len(value) == 10:
             try:
                 return dt.date.fromisoformat(value)
@@ -59,7 +64,15 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         return loader.construct_object(node)
     if isinstance(node, yaml.SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
         return [_construct(loader, child) for child in node.value]
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG and all(_plain_key(key) for key, _ in node.value):
+        # A mapping of text keys (list items such as actions and expectations): the same dict
+        # PyYAML builds (the last of two equal keys wins), without its constructor's overhead.
+        return {key.value: _construct(loader, value) for key, value in node.value}
     return loader.construct_object(node, deep=True)
+
+
+def _plain_key(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG and node.value != "<<"
 
 
 #: YAML nodes a front matter may expand to once aliases are followed.

@@ -9,6 +9,7 @@ records, so nothing downstream touches the disk again.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import os
 import re
@@ -26,7 +27,7 @@ from ..register.findings import Finding, error, warning
 from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
 from .history import NOT_READ, History, read_history, read_versions
-from .results import Measurement, measure, series_points
+from .results import SERIES_LIMIT, Measurement, measure
 
 #: Files larger than this are refused (a located error, never a hang).
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -47,6 +48,27 @@ def load(
     `shelf_life` and `expiry_window` are the project's evidence settings; the
     risk criteria come from the content folder's `risk_criteria.yaml`.
     """
+    # Reading allocates millions of small objects and frees them by reference counting; the
+    # cyclic collector would walk the growing register again and again (a third of a large
+    # load, measured with benchmarks/measured_bench.py). It runs again once the load is done.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(content_dir, display_root, catalog, history, frameworks, shelf_life, expiry_window)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(
+    content_dir: Path,
+    display_root: Path | None,
+    catalog: Catalog | None,
+    history: bool | History,
+    frameworks: Sequence[str],
+    shelf_life: str,
+    expiry_window: int,
+) -> Register:
     content_dir = Path(content_dir)
     real_root = Path(os.path.realpath(content_dir))
     display_root = Path(display_root) if display_root is not None else content_dir.parent
@@ -223,10 +245,6 @@ def _build_record(
     return record
 
 
-#: How many past results of measured evidence its trend shows.
-SERIES_LIMIT = 12
-
-
 def _read_series(content_dir: Path, records: list[Record], history: History) -> None:
     """The values of each measured evidence record over its results file's history (one git call for all)."""
     measured = [r for r in records if r.measurement is not None and r.attachment is not None]
@@ -235,17 +253,8 @@ def _read_series(content_dir: Path, records: list[Record], history: History) -> 
     wanted = {r.attachment.rel: history.of(r.attachment.rel)[:SERIES_LIMIT] for r in measured if r.attachment}
     versions = read_versions(content_dir, {rel: revs for rel, revs in wanted.items() if revs})
     for record in measured:
-        doc, attachment = record.doc, record.attachment
-        assert isinstance(doc, Evidence) and attachment is not None and record.measurement is not None
-        past = versions.get(attachment.rel, [])
-        series = series_points(past, attachment.rel, doc.expectations)
-        # The working tree's results are the newest point (they may not be committed yet).
-        day = doc.measured_on or record.measurement.measured_on or doc.collected_on
-        for outcome in record.measurement.outcomes if day else ():
-            points = dict(series.setdefault((outcome.expectation.metric, outcome.group), []))
-            points[day] = outcome.value
-            series[(outcome.expectation.metric, outcome.group)] = sorted(points.items())[-SERIES_LIMIT:]
-        record.series = series
+        assert record.attachment is not None
+        record.result_versions = versions.get(record.attachment.rel, [])
 
 
 def _measure(record: Record, doc: Evidence) -> Measurement:

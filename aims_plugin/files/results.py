@@ -18,10 +18,14 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..model import Evidence
 from ..model.measures import Expectation, Threshold, compare
 from ..register.findings import Finding, error
+
+if TYPE_CHECKING:
+    from ..register.records import Record
 
 #: A results file that holds no more than this is refused (a located error, never a hang).
 MAX_RESULTS_BYTES = 16 * 1024 * 1024
@@ -198,7 +202,10 @@ def _judge(
     for group in expectation.groups:
         if group not in values:
             problems.append(error(record, line, "AIMS042", f"{where}: {display} has no group '{group}'"))
-    for group, raw in sorted(values.items(), key=lambda item: (item[0] is not None, item[0] or "")):
+    ordered = (
+        values.items() if len(values) == 1 else sorted(values.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
+    )
+    for group, raw in ordered:
         threshold = expectation.threshold_for(group)
         if threshold is None:
             continue  # a group with no threshold of its own, and no default one
@@ -257,6 +264,26 @@ def _date(value: Any, display: str, line: int) -> tuple[dt.date | None, Finding 
 
 def _line(lines: Sequence[int], index: int) -> int:
     return lines[index] if index < len(lines) else (lines[-1] if lines else 1)
+
+
+#: How many past results of measured evidence its trend shows.
+SERIES_LIMIT = 12
+
+
+def record_series(record: Record) -> dict[tuple[str, str | None], list[tuple[dt.date, float]]]:
+    """A measured evidence record's values over time: its committed versions, then the working tree's."""
+    doc, measurement, attachment = record.doc, record.measurement, record.attachment
+    if not isinstance(doc, Evidence) or measurement is None or attachment is None:
+        return {}
+    past = record.result_versions
+    series = series_points(past, attachment.rel, doc.expectations) if past else {}
+    # The working tree's results are the newest point (they may not be committed yet).
+    day = doc.measured_on or measurement.measured_on or doc.collected_on
+    for outcome in measurement.outcomes if day else ():
+        key = (outcome.expectation.metric, outcome.group)
+        points = {**dict(series.get(key, [])), day: outcome.value}
+        series[key] = sorted(points.items())[-SERIES_LIMIT:]
+    return series
 
 
 def series_points(

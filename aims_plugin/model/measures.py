@@ -8,6 +8,7 @@ values are typed here; reading the file and comparing are `files.results` and `c
 from __future__ import annotations
 
 import math
+import operator
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -100,14 +101,17 @@ def compare(value: float, op: Comparison, threshold: Threshold) -> bool:
     """Whether a measured value meets its threshold (`==` allows for the rounding of written-out floats)."""
     if isinstance(threshold, tuple):
         return threshold[0] <= value <= threshold[1]
-    return {
-        Comparison.le: value <= threshold,
-        Comparison.ge: value >= threshold,
-        Comparison.lt: value < threshold,
-        Comparison.gt: value > threshold,
-        Comparison.eq: math.isclose(value, threshold, rel_tol=1e-9, abs_tol=1e-12),
-        Comparison.between: False,
-    }[op]
+    return _COMPARE[op](value, threshold)
+
+
+_COMPARE = {
+    Comparison.le: operator.le,
+    Comparison.ge: operator.ge,
+    Comparison.lt: operator.lt,
+    Comparison.gt: operator.gt,
+    Comparison.eq: lambda value, threshold: math.isclose(value, threshold, rel_tol=1e-9, abs_tol=1e-12),
+    Comparison.between: lambda value, threshold: False,
+}
 
 
 def describe(op: Comparison, threshold: Threshold) -> str:

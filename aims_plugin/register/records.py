@@ -93,8 +93,8 @@ class Record:
     attachment_problem: Finding | None = None
     #: Measured evidence: its results file against its expectations (read by the loader).
     measurement: Measurement | None = None
-    #: Its measured values over the results file's git history: (metric, group) -> [(day, value)], oldest first.
-    series: dict[tuple[str, str | None], list[tuple[dt.date, float]]] = field(default_factory=dict)
+    #: Measured evidence: the committed versions of its results file, oldest first, as (commit day, bytes).
+    result_versions: list[tuple[dt.date, bytes]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -117,6 +117,16 @@ class Record:
         """The one rule of every count: only a written document, approved by someone on a date, counts as done."""
         doc = self.doc
         return self.standing == Standing.approved and bool(doc.approved_by) and doc.approved_on is not None
+
+    @functools.cached_property
+    def series(self) -> dict[tuple[str, str | None], list[tuple[dt.date, float]]]:
+        """Its measured values over the results file's history: (metric, group) -> [(day, value)], oldest first.
+
+        Worked out when first shown (the site and the pack), from the versions the loader read.
+        """
+        from ..files.results import record_series
+
+        return record_series(self)
 
     @property
     def topic(self) -> str:
