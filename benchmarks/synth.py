@@ -6,6 +6,7 @@ python -m benchmarks.synth OUT --systems 20 --risks 2000 --evidence 5000 --polic
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 from pathlib import Path
 
@@ -111,7 +112,8 @@ def generate(
             ev_for_control[control].append(ev_id)
         folder = content / "evidence" / f"{(n - 1) // 500:03d}"
         (folder / "files").mkdir(parents=True, exist_ok=True)
-        (folder / "files" / f"{ev_id}.txt").write_text(_text(rng, 20) + "\n", encoding="utf-8")
+        data = (_text(rng, 20) + "\n").encode()
+        (folder / "files" / f"{ev_id}.txt").write_bytes(data)
         _write(
             folder / f"{ev_id}.md",
             [
@@ -119,6 +121,8 @@ def generate(
                 f"title: Synthetic evidence {n}",
                 *meta,
                 f"file: files/{ev_id}.txt",
+                f"sha256: {hashlib.sha256(data).hexdigest()}",
+                f"size: {len(data)}",
                 "collected_on: 2026-02-01",
                 "collected_by: Synthetic Collector",
                 "expires: 2099-01-01",
