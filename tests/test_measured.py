@@ -15,7 +15,7 @@ from aims_plugin.hosts.cli import main
 from aims_plugin.model import Audience
 from aims_plugin.reports.bundle import compute
 
-from .conftest import APPROVED, complete_files, front
+from .conftest import APPROVED, build_site, complete_files, front
 
 TODAY = dt.date(2026, 11, 24)
 #: Where findings point: the record, and the results files beside it.
@@ -242,10 +242,15 @@ def test_the_controls_evidenced_state_follows_the_result(tree):
         ("EV-1", "accuracy.auc 0.7, expected >= 0.75")
     ]
     assert ("A.2.2", "evidence failing: EV-1") in [(i.ref, i.detail) for i in ready.open.of("not-evidenced")]
+    site = build_site(root)
+    soa = (site / "statement-of-applicability/index.html").read_text(encoding="utf-8")
+    row = soa.split('id="A.2.2"', 1)[1].split("</tr>", 1)[0]
+    assert "evidence failing:" in row and "accuracy.auc 0.7, expected &gt;= 0.75" in row
+    assert "passing evidence" in (site / "coverage/index.html").read_text(encoding="utf-8")
 
 
 def test_history_gives_a_trend_in_the_site_and_the_pack(tree, tmp_path, monkeypatch):
-    from .conftest import build_site, pdf_text
+    from .conftest import pdf_text
     from .test_pdf import git, run_pdf
 
     quarters = [("2026-01-05", 0.84), ("2026-04-03", 0.77), ("2026-07-02", 0.86)]

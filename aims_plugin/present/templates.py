@@ -16,7 +16,7 @@ import markupsafe
 from markupsafe import Markup
 
 from ..model.measures import compare, describe, number
-from ..reports.soa import measured_on, measurement_due
+from ..reports.soa import failure_text, measured_on, measurement_due
 from . import charts
 from .redline import redline
 
@@ -39,6 +39,7 @@ MEASURED = {
     "describe": describe,
     "measured_on": measured_on,
     "due": measurement_due,
+    "failure": failure_text,
 }
 
 #: Where a user's overrides live inside a theme's `custom_dir`.
