@@ -154,6 +154,7 @@ def build_pack(
         classification="confidential" if options.audience == Audience.auditor else options.audience.value,
         chunk=TABLE_CHUNK,
         css=templates.source("pack/pack.css"),
+        css_string=css_string,
         commit=commit,
     )
     organisation = options.organisation or "AIMS"
@@ -169,6 +170,13 @@ def build_pack(
         attachments=[row.record for row in reports.evidence if row.record.attachment is not None],
         manifest_json=manifest_json(manifest, digest, commit, reports.today, options, view),
     )
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string for a `<style>` element: every character but letters, digits
+    and spaces as a CSS escape, so no quote, backslash or `</style>` can end it early."""
+    escaped = "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')
 
 
 #: The name of the machine-readable manifest embedded in every pack (`aims verify` reads it).
