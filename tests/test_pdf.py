@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -247,6 +248,17 @@ def test_letter_pdfa_and_public_audience(tree, tmp_path, monkeypatch):
     assert b"pdfaid:part" in out.read_bytes() or "pdfaid" in str(reader.xmp_metadata.rdf_root.toxml())
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Public policy" in text and "CANARY-PDF" not in text
+
+
+def test_running_heads_carry_any_organisation_name(tree, tmp_path, monkeypatch):
+    name = 'Fox & "Hound" </style> Ltd \\ Zürich'
+    root = tree({"content/policies/POL-1.md": front(id="POL-1", title="AI policy")})
+    (root / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - aims:\n      organisation: " + json.dumps(name) + "\n", encoding="utf-8"
+    )
+    out = run_pdf(root, tmp_path / "pack.pdf", monkeypatch=monkeypatch)
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out), "-"], capture_output=True, text=True)
+    assert f"{name} · AI management system" in second.stdout and "CONFIDENTIAL" in second.stdout
 
 
 @pytest.mark.parametrize("failing", ["weasyprint.document.Document.write_pdf", "os.replace"])
