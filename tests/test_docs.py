@@ -20,3 +20,16 @@ def test_every_plugin_option_is_documented():
     usage = (DOCS / "usage.md").read_text(encoding="utf-8")
     for key, _option in AimsConfig._schema:
         assert f"| `{key}` |" in usage, key
+
+
+def test_every_template_closes_the_elements_it_opens():
+    """A stray closing tag in a generated block ends the page's article early (seen in a browser)."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "aims_plugin" / "templates"
+    for path in templates.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for tag in ("div", "table", "section", "details", "figure", "ul", "dl"):
+            opened, closed = len(re.findall(rf"<{tag}\b", text)), len(re.findall(rf"</{tag}>", text))
+            assert opened == closed, f"{path.name}: {opened} <{tag}> but {closed} </{tag}>"

@@ -132,7 +132,7 @@ def test_document_pages_have_panel_and_links_both_ways(tree):
     control = (site / "controls/A.5.4/index.html").read_text(encoding="utf-8")
     assert "in progress" in control and "Credit decisions affect people." in control
     # [[POL-1]] became a link with the title; the risk names the control back.
-    assert re.search(r'<a href="../../policies/POL-1/">POL-1 AI policy</a>', control)
+    assert '<a href="../../policies/POL-1/"><span class="aims-id">POL-1</span> AI policy</a>' in control
     assert "RSK-1 Biased scores" in control
     policy = (site / "policies/POL-1/index.html").read_text(encoding="utf-8")
     assert "Referenced by" not in policy or "controls" in policy

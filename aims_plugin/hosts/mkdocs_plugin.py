@@ -40,6 +40,27 @@ from .settings import Settings, describe
 log = get_plugin_logger(__name__)
 
 CSS_URI = "assets/aims/aims.css"
+JS_URI = "assets/aims/aims.js"
+
+#: Material's default search separator splits at every hyphen, so "RSK-003" matches every "003".
+MATERIAL_SEPARATOR = r"[\s\-]+"
+#: Ours splits at white space, punctuation and hyphens, but not at a hyphen or a dot before a digit:
+#: RSK-003, EV-017, ACT-RSK-001-1, A.6.2.4 and 6.1.2 are single search terms.
+ID_SEPARATOR = r"[\s,:;!=\[\]()\"/]+|-(?![0-9])|\.(?![0-9])"
+
+
+def _keep_ids_whole_in_search(config: MkDocsConfig) -> None:
+    """Give Material's search our separator, unless the site chose its own."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    settings = getattr(search, "config", None)
+    if settings is None or getattr(settings, "separator", None) not in (None, MATERIAL_SEPARATOR):
+        return
+    settings.separator = ID_SEPARATOR
+    index = getattr(search, "search_index", None)
+    if index is not None and isinstance(getattr(index, "config", None), dict):
+        index.config["separator"] = ID_SEPARATOR
+
+
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -90,6 +111,8 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         custom_dir = config.theme.custom_dir
         self.templates = Templates(Path(custom_dir) / OVERRIDES if custom_dir else None)
         config.extra_css.append(CSS_URI)
+        config.extra_javascript.append(JS_URI)
+        _keep_ids_whole_in_search(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -141,12 +164,15 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
                 file = File.generated(config, output.src_uri, content=output.content or "")
             else:
                 self.pages[output.src_uri] = output
-                head = f"---\ntitle: {yaml_title(output.title)}\n---\n\n"
+                hide = "hide:\n  - toc\n" if output.wide else ""
+                head = f"---\ntitle: {yaml_title(output.title)}\n{hide}---\n\n"
                 file = File.generated(config, output.src_uri, content=head + output.markdown)
             file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
-        css = resources.files("aims_plugin").joinpath("assets/aims.css").read_text(encoding="utf-8")
-        files.append(File.generated(config, CSS_URI, content=css))
+        assets = resources.files("aims_plugin").joinpath("assets")
+        for uri in (CSS_URI, JS_URI):
+            text = assets.joinpath(uri.rsplit("/", 1)[1]).read_text(encoding="utf-8")
+            files.append(File.generated(config, uri, content=text))
         # Unknown [[ID]]s in content were reported by the checks (AIMS024).
         return files
 

@@ -23,8 +23,21 @@ MKDOCS_YML = """\
 site_name: {site_name}
 theme:
   name: material
+  # System fonts: a page makes no request outside the site (intranet and air-gapped hosting).
+  font: false
   features:
     - navigation.sections
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle:
+        icon: material/brightness-7
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle:
+        icon: material/brightness-4
+        name: Switch to light mode
 markdown_extensions:
   - tables
   - admonition

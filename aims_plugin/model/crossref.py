@@ -31,14 +31,15 @@ def find_refs(markdown: str) -> Iterator[CrossRef]:
 
 def expand_refs(
     markdown: str,
-    resolve: Callable[[str], tuple[str, str] | None],
+    resolve: Callable[[str], tuple[str, str, str] | None],
     unknown: Callable[[str, int], None],
     escape: Callable[[str], str],
 ) -> str:
     """Replace `[[ID]]` with `[label](target)` links; `unknown(ref, line)` hears of the rest.
 
-    `resolve` gives (target, label) for an ID it can link; `escape` makes text
-    safe for Markdown. Code spans and fenced blocks are left as they are.
+    `resolve` gives (target, ID as shown, title) for an ID it can link; `escape` makes
+    text safe for Markdown. The ID is kept on one line (a `span.aims-id`); a link's own
+    text (`[[ID|text]]`) is used as written. Code spans and fenced blocks are left as they are.
     """
     if "[[" not in markdown:
         return markdown
@@ -51,7 +52,8 @@ def expand_refs(
         if found is None:
             unknown(ref, markdown.count("\n", 0, match.start()))
             return escape(text or ref)
-        target, label = found
-        return f"[{escape(text or label)}]({target})"
+        target, shown, title = found
+        label = escape(text) if text else f'<span class="aims-id">{escape(shown)}</span> {escape(title)}'.rstrip()
+        return f"[{label}]({target})"
 
     return CROSS_REF.sub(link, markdown)

@@ -87,9 +87,9 @@ def build_pack(
     prefix = f"{view.catalog.id}:"
 
     def body(record: Record) -> str:
-        def resolve(ref: str) -> tuple[str, str] | None:
+        def resolve(ref: str) -> tuple[str, str, str] | None:
             target = linker.pack_href(ref)
-            return (target, f"{ref.removeprefix(prefix)} {linker.label(ref)}") if target else None
+            return (target, ref.removeprefix(prefix), linker.label(ref)) if target else None
 
         text = expand_refs(record.source.body, resolve, lambda ref, line: None, md_escape)
         md.reset()

@@ -12,6 +12,7 @@ kind's spec names one, an overview page where it asks for one.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,8 @@ class Page:
     src_uri: str
     title: str
     blocks: list[Html | str] = field(default_factory=list)
+    #: A register or view: it takes the page's full width (the host hides the table of contents).
+    wide: bool = False
 
     @property
     def markdown(self) -> str:
@@ -121,9 +124,9 @@ class SitePlan:
         """Turn `[[ID]]` and `[[ID|text]]` into links; note the ones that resolve to nothing."""
         prefix = f"{self.catalog.id}:"
 
-        def resolve(ref: str) -> tuple[str, str] | None:
+        def resolve(ref: str) -> tuple[str, str, str] | None:
             target = self.linker.md_href(ref, from_src)
-            return (target, f"{ref.removeprefix(prefix)} {self.label(ref)}") if target else None
+            return (target, ref.removeprefix(prefix), self.label(ref)) if target else None
 
         def unknown(ref: str, line: int) -> None:
             # Known to exist but hidden from this audience: plain text, not a warning.
@@ -156,11 +159,23 @@ class SitePlan:
         }
 
     def _html(self, template: str, src: str, **context: Any) -> Html:
-        return Html(self.templates.render(template, **{**self._ctx(src), **context}))
+        return Html(scrollable(self.templates.render(template, **{**self._ctx(src), **context})))
 
     # -- the outputs -----------------------------------------------------------
 
     def outputs(self) -> Iterator[Page | Download]:
+        for output in self._pages():
+            if isinstance(output, Page):
+                output.blocks.append(self._as_of())
+            yield output
+
+    def _as_of(self) -> Html:
+        """The line every generated page ends with: the day its judgements are made and the commit it shows."""
+        head = self.view.history.head
+        commit = f', commit <code>{html.escape(head.short)}</code>' if head else " (not in a git repository)"
+        return Html(f'<p class="aims-asof">As of {self.today.isoformat()}{commit}.</p>')
+
+    def _pages(self) -> Iterator[Page | Download]:
         yield from self._views()
         for spec in SPECS:
             if spec.layout == "page":
@@ -292,7 +307,7 @@ class SitePlan:
                 entry.search = self.templates.render("search_entry.html", record=record, facts=facts)
                 blocks += [entry, demote_headings(body.strip(), 2)]
             title = spec.section_title + (f" (page {number + 1} of {pages})" if pages > 1 else "")
-            yield Page(src, title, blocks)
+            yield Page(src, title, blocks, wide=True)
 
     # -- per-record data for the templates ---------------------------------------
 
@@ -309,7 +324,16 @@ class SitePlan:
 def _view(src: str, title: str, block: Html) -> Page:
     """A generated view: search finds it by its title; its rows are found on their own pages."""
     block.search = f"<p>{html.escape(title)}</p>"
-    return Page(src, title, [block])
+    return Page(src, title, [block], wide=True)
+
+
+_TABLE = re.compile(r"(<table class=\"aims-table[^\"]*\"[^>]*>.*?</table>)", re.DOTALL)
+
+
+def scrollable(text: str) -> str:
+    """Each generated table in a box of its own that scrolls sideways on a narrow screen (the page never
+    does); focusable, so that the keyboard can scroll it too."""
+    return _TABLE.sub(r'<div class="aims-scroll" tabindex="0">\1</div>', text)
 
 
 def framework_page(framework: str) -> str:
