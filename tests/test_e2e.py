@@ -1,4 +1,5 @@
-"""The example site in a real browser: navigate to the SoA and find a policy with the site search.
+"""The example site in a real browser: navigation, search, layout at phone and desktop widths,
+sorting and filtering, requests, and accessibility (axe-core) in the light and the dark scheme.
 
 Material's search runs in a web worker that fetches search/search_index.json, so the built site
 is served over HTTP (not file://) from a local server on a free port.
@@ -161,3 +162,159 @@ def test_search_finds_a_policy_by_its_title(page):
     page.wait_for_url(re.compile(rf"/policies/{re.escape(doc_id)}/([?#].*)?$"), wait_until="domcontentloaded")
     assert f"policies/{doc_id}/" in page.url
     expect(page.locator("article h1")).to_contain_text(title)
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: One page of every kind the plugin generates, and the home page.
+PAGE_KINDS = [
+    "",
+    "readiness/",
+    "statement-of-applicability/",
+    "stage-1-index/",
+    "coverage/",
+    "frameworks/nist-ai-rmf/",
+    "risk-register/",
+    "evidence-index/",
+    "ai-systems/",
+    "policies/",
+    "policies/POL-001/",
+    "procedures/PRC-004/",
+    "controls/A.6.2.4/",
+    "clauses/6.1/",
+    "systems/SYS-001/",
+    "audits/",
+]
+
+
+@pytest.fixture
+def browse(browser, base_url: str):
+    """A page at a given width and colour scheme: browse(width, scheme)."""
+    contexts = []
+
+    def open_page(width: int = 1280, scheme: str = "light"):
+        context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900}, color_scheme=scheme)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _axe(page, *, rules: list[str] | None = None, include: str | None = None) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    options = (
+        {"runOnly": {"type": "rule", "values": rules}} if rules else {"runOnly": {"type": "tag", "values": WCAG_AA}}
+    )
+    script = """async ([options, include]) => {
+        const result = await axe.run(include ? {include: [include]} : document, options);
+        return result.violations.map(v => ({
+            id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary),
+        }));
+    }"""
+    return page.evaluate(script, [options, include])
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_generated_page_scrolls_sideways(browse, site, width):
+    page = browse(width)
+    for path in PAGE_KINDS:
+        assert (site / path / "index.html").exists(), path
+        page.goto(path, wait_until="load")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"/{path} scrolls sideways by {overflow}px at {width}px"
+
+
+def test_id_links_render_on_one_line(browse):
+    page = browse(390)
+    for path in ("statement-of-applicability/", "risk-register/", "policies/POL-001/"):
+        page.goto(path, wait_until="load")
+        broken = page.evaluate(
+            "[...document.querySelectorAll('article .aims-id')].filter(e => e.getClientRects().length > 1)"
+            ".map(e => e.textContent)"
+        )
+        assert page.locator("article .aims-id").count() > 0, path
+        assert broken == [], f"/{path}: IDs broken over lines: {broken[:5]}"
+
+
+def test_sorting_reorders_rows_and_filtering_hides_them(browse):
+    from playwright.sync_api import expect
+
+    page = browse(1280)
+    page.goto("statement-of-applicability/", wait_until="load")
+    rows = page.locator("table.aims-soa-table tbody tr:not(.aims-group)")
+    first = rows.first.get_attribute("id")
+    control = page.locator("table.aims-soa-table thead").get_by_role("button", name="Control")
+    control.click()
+    expect(page.locator("table.aims-soa-table thead th").first).to_have_attribute("aria-sort", "ascending")
+    control.click()
+    expect(page.locator("table.aims-soa-table thead th").first).to_have_attribute("aria-sort", "descending")
+    ids = [rows.nth(i).get_attribute("id") for i in range(rows.count())]
+    # Descending in natural order: A.10.4 before A.9.4 (text order would put A.9.4 first).
+    assert ids[0] != first and ids.index("A.10.4") < ids.index("A.9.4") < ids.index("A.2.2")
+    assert page.locator("table.aims-soa-table tr.aims-group:visible").count() == 0  # groups stand aside
+
+    page.goto("evidence-index/", wait_until="load")
+    box = page.get_by_label("Filter rows")
+    box.fill("CreditLens")
+    visible = page.locator("table.aims-sortable tbody tr:visible")
+    expect(visible.first).to_be_visible()
+    texts = visible.all_inner_texts()
+    total = page.locator("table.aims-sortable tbody tr").count()
+    assert 0 < len(texts) < total and all("creditlens" in t.lower() for t in texts)
+    expect(page.get_by_role("status").first).to_have_text(f"{len(texts)} of {total} rows")
+
+
+def test_pages_make_no_request_outside_the_site(browse, base_url):
+    page = browse(1280)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    for path in ("", "statement-of-applicability/", "policies/POL-001/"):
+        page.goto(path, wait_until="networkidle")
+    outside = [url for url in requests if not url.startswith(base_url) and not url.startswith("data:")]
+    assert requests and outside == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_table_headers_and_badges_meet_contrast_in_both_schemes(browse, scheme):
+    page = browse(1280, scheme)
+    for path in ("statement-of-applicability/", "risk-register/", "readiness/"):
+        page.goto(path, wait_until="load")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+            "slate" if scheme == "dark" else "default"
+        )
+        found = _axe(page, rules=["color-contrast"], include="article")
+        assert found == [], f"/{path} ({scheme}): {found}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_main_pages_pass_the_accessibility_engine(browse, scheme):
+    page = browse(1280, scheme)
+    for path in (
+        "",
+        "readiness/",
+        "statement-of-applicability/",
+        "risk-register/",
+        "policies/POL-001/",
+        "controls/A.6.2.4/",
+    ):
+        page.goto(path, wait_until="load")
+        found = _axe(page)
+        assert found == [], f"/{path} ({scheme}): {found}"
+
+
+def test_searching_an_id_finds_that_record_first(browse):
+    from playwright.sync_api import expect
+
+    page = browse(1280)
+    page.goto("", wait_until="domcontentloaded")
+    query = page.locator('input[data-md-component="search-query"]')
+    query.click()
+    # Material says "Initializing search" until its worker has built the index from the site's.
+    expect(page.locator(".md-search-result__meta")).not_to_have_text(re.compile("Initializing"))
+    query.press_sequentially("RSK-003", delay=30)
+    expect(query).to_have_value("RSK-003")
+    first = page.locator(".md-search-result__item").first
+    expect(first).to_contain_text("RSK-003")

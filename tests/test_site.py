@@ -144,10 +144,11 @@ def test_heat_map_counts_link_to_their_risks(tree):
     site = build_site(example_tree(tree))
     html = (site / "risk-register/index.html").read_text(encoding="utf-8")
     # Both risks sit at likelihood 4 x impact 5 before treatment.
-    cell = re.search(r'<a href="#cell-inherent-4-5">.*?>(\d+)</text></a>', html)
-    assert cell and cell.group(1) == "2"
+    cell = re.search(r'<a href="#cell-inherent-4-5" aria-label="([^"]+)">.*?>(\d+)</text></a>', html)
+    assert cell and cell.group(2) == "2" and cell.group(1) == "2 risks at likelihood 4, impact 5"
     assert re.search(r'id="cell-inherent-4-5".*?RSK-1.*?RSK-2', html, re.S)
-    assert re.search(r'<a href="#cell-residual-2-3">.*?>1</text></a>', html)
+    residual = r'<a href="#cell-residual-2-3" aria-label="1 risk at likelihood 2, impact 3">.*?>1</text></a>'
+    assert re.search(residual, html)
 
 
 def test_readiness_dashboard_counts(tree):

@@ -42,24 +42,6 @@ log = get_plugin_logger(__name__)
 CSS_URI = "assets/aims/aims.css"
 JS_URI = "assets/aims/aims.js"
 
-#: Material's default search separator splits at every hyphen, so "RSK-003" matches every "003".
-MATERIAL_SEPARATOR = r"[\s\-]+"
-#: Ours splits at white space, punctuation and hyphens, but not at a hyphen or a dot before a digit:
-#: RSK-003, EV-017, ACT-RSK-001-1, A.6.2.4 and 6.1.2 are single search terms.
-ID_SEPARATOR = r"[\s,:;!=\[\]()\"/]+|-(?![0-9])|\.(?![0-9])"
-
-
-def _keep_ids_whole_in_search(config: MkDocsConfig) -> None:
-    """Give Material's search our separator, unless the site chose its own."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    settings = getattr(search, "config", None)
-    if settings is None or getattr(settings, "separator", None) not in (None, MATERIAL_SEPARATOR):
-        return
-    settings.separator = ID_SEPARATOR
-    index = getattr(search, "search_index", None)
-    if index is not None and isinstance(getattr(index, "config", None), dict):
-        index.config["separator"] = ID_SEPARATOR
-
 
 _ID = re.compile(r'\bid="([^"]+)"')
 
@@ -112,7 +94,6 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         self.templates = Templates(Path(custom_dir) / OVERRIDES if custom_dir else None)
         config.extra_css.append(CSS_URI)
         config.extra_javascript.append(JS_URI)
-        _keep_ids_whole_in_search(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

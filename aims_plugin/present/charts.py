@@ -19,8 +19,9 @@ def heatmap_svg(heat: HeatMap, criteria: RiskCriteria, cell_href: Callable[[int,
     width = pad + 5 * size + 8
     height = pad + 5 * size + 8 + 22
     out = [
+        # A group, not an image: its cells are links (an image may not hold interactive parts).
         f'<svg class="aims-heatmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'width="{width}" height="{height}" role="group" aria-label="{escape(title)}">',
         f'<text x="{pad + 5 * size / 2}" y="{height - 6}" text-anchor="middle" font-size="11">impact</text>',
         f'<text x="10" y="{pad + 5 * size / 2}" text-anchor="middle" font-size="11" '
         f'transform="rotate(-90 10 {pad + 5 * size / 2})">likelihood</text>',
@@ -42,7 +43,8 @@ def heatmap_svg(heat: HeatMap, criteria: RiskCriteria, cell_href: Callable[[int,
                     f'font-size="14" font-weight="bold" fill="{band.text_colour}">{count}</text>'
                 )
                 href = escape(cell_href(likelihood, impact))
-                out.append(f'<a href="{href}">{rect}{label}</a>')
+                name = f"{count} {'risk' if count == 1 else 'risks'} at likelihood {likelihood}, impact {impact}"
+                out.append(f'<a href="{href}" aria-label="{name}">{rect}{label}</a>')
             else:
                 out.append(rect)
     for impact in range(1, 6):

@@ -304,8 +304,10 @@ class SitePlan:
                     overdue=self._overdue(record),
                     groups=self.related(record),
                 )
-                entry.search = self.templates.render("search_entry.html", record=record, facts=facts)
-                blocks += [entry, demote_headings(body.strip(), 2)]
+                summary = first_paragraph(record.source.body)
+                entry.search = self.templates.render("search_entry.html", record=record, facts=facts, summary=summary)
+                after = Html("", search=self.templates.render("search_entry.html", record=record, facts=facts, facts_only=True))
+                blocks += [entry, demote_headings(body.strip(), 2), after]
             title = spec.section_title + (f" (page {number + 1} of {pages})" if pages > 1 else "")
             yield Page(src, title, blocks, wide=True)
 
@@ -325,6 +327,21 @@ def _view(src: str, title: str, block: Html) -> Page:
     """A generated view: search finds it by its title; its rows are found on their own pages."""
     block.search = f"<p>{html.escape(title)}</p>"
     return Page(src, title, [block], wide=True)
+
+
+_MARKUP = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]|\[([^\]]*)\]\([^)]*\)|[*_`>#]+|<[^>]+>")
+
+
+def first_paragraph(markdown: str, limit: int = 300) -> str:
+    """A body's first paragraph of prose as plain text (a search preview), cut at a word near `limit`."""
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        line = block.strip()
+        if not line or line.startswith(("#", "|", "<!--", "```", "- ", "* ", "1.")):
+            continue
+        text = " ".join(_MARKUP.sub(lambda m: m.group(2) or m.group(1) or m.group(3) or "", line).split())
+        if text:
+            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+    return ""
 
 
 _TABLE = re.compile(r"(<table class=\"aims-table[^\"]*\"[^>]*>.*?</table>)", re.DOTALL)
