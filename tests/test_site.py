@@ -358,3 +358,34 @@ def test_a_record_of_every_kind_has_a_page_or_entry_and_a_pack_anchor(tree):
     view = load(root / "content", history=False).visible_to(Audience.auditor)
     assert {record.kind for record in view.records} == {spec.name for spec in SPECS}
     assert missing_targets(root / "site", view) == []
+
+
+def test_document_pages_show_revisions_restricted_references_and_the_as_of_line(tree, tmp_path):
+    import subprocess
+
+    files = complete_files()
+    files["content/systems/SYS-9.md"] = front(id="SYS-9", title="Hidden model", classification="confidential")
+    files["content/risks/RSK-9.md"] = front(id="RSK-9", title="Visible risk", system="SYS-9", likelihood=2, impact=2)
+    root = tree(files)
+    env = {
+        "GIT_AUTHOR_NAME": "Ana Ruiz",
+        "GIT_AUTHOR_EMAIL": "ana@example.com",
+        "GIT_COMMITTER_NAME": "Ana Ruiz",
+        "GIT_COMMITTER_EMAIL": "ana@example.com",
+        "PATH": "/usr/bin:/bin",
+    }
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "First AIMS"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    site = build_site(root)
+    policy = (site / "policies/POL-1/index.html").read_text(encoding="utf-8")
+    assert "Revision history" in policy and "Ana Ruiz" in policy and "First AIMS" in policy
+    assert f"commit <code>{head[:10]}</code>" in policy and 'class="aims-asof"' in policy
+    register = (site / "risk-register/index.html").read_text(encoding="utf-8")
+    table = register.split('<table class="aims-table aims-sortable">', 1)[1]
+    row = table.split('href="./#RSK-9"', 1)[1].split("</tr>", 1)[0]
+    assert "restricted" in row and "SYS-9" not in register and "Hidden model" not in register
+    assert "hide:" not in register and "md-sidebar--secondary" in register  # Material hides the TOC
+    assert 'data-md-component="toc"' not in register
+    audits = (site / "audits/index.html").read_text(encoding="utf-8")
+    assert "None in this edition." in audits

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from ..model import KIND_TITLES, Document, Kind, Ref, ref_fields, spec_of
 from ..register.links import Links
@@ -24,10 +24,12 @@ def document_facts(
     label: Callable[[str], str],
     *,
     with_topic: bool = True,
+    withheld: Collection[str] = (),
 ) -> Facts:
     """The kind's own fields as (label, [(text, href)]) rows.
 
-    A reference to a record hidden from the audience is left out, ID and all. Without
+    A reference to a record hidden from the audience (in `withheld`) reads "restricted": its ID
+    is not shown, and nothing claims the field is empty. Without
     `with_topic`, the field naming the control or clause a write-up is about is left out too
     (for the pack, whose heading already names it).
     """
@@ -50,6 +52,8 @@ def document_facts(
             if name in refs:
                 target = href(str(item))
                 if target is None and str(item) not in catalogue_ids:
+                    if str(item) in withheld and ("restricted", None) not in items:
+                        items.append(("restricted", None))
                     continue
                 items.append((f"{item} {label(str(item))}".strip(), target))
             else:
@@ -69,7 +73,7 @@ def referenced_by(record: Record, links: Links) -> list[tuple[str, list[Record]]
     for other in incoming:
         if other is not record:
             groups.setdefault(other.kind, []).append(other)
-    return [(f"Referenced by: {KIND_TITLES[k].lower()}", rs) for k, rs in groups.items()]
+    return [(f"Referenced by {KIND_TITLES[k]}", rs) for k, rs in groups.items()]
 
 
 def plain_text(value: object) -> str:

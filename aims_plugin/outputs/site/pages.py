@@ -240,6 +240,11 @@ class SitePlan:
                 blocks.append(self._requirement(key, src))
             blocks.append(body.strip())
             blocks.append(self._html("related.html", src, groups=self.related(record)))
+            history = self.view.history
+            revisions = history.of(record.source.rel)
+            blocks.append(
+                self._html("revisions.html", src, record=record, revisions=revisions, shown=5, notice=history.notice)
+            )
             yield Page(src, record_heading(record, self.linker), blocks)
         if spec.catalog_type is not None:
             for req in catalog_entries(self.catalog, spec):
@@ -317,7 +322,8 @@ class SitePlan:
         return record.doc.review_overdue(self.today)
 
     def facts(self, record: Record, src: str) -> Facts:
-        return document_facts(record, self.catalog.requirements, lambda key: self.href(key, src), self.label)
+        href = lambda key: self.href(key, src)  # noqa: E731
+        return document_facts(record, self.catalog.requirements, href, self.label, withheld=self.view.withheld)
 
     def related(self, record: Record) -> list[tuple[str, list[Record]]]:
         return referenced_by(record, self.reports.links)
