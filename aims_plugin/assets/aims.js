@@ -2,11 +2,13 @@
 
    Progressive enhancement: without this script, and in print, the tables read as they are.
    A button in each column header sorts by that column (again: the other way); a search box
-   above the table hides the rows that do not contain what is typed. Group heading rows (the
+   above the table hides the rows that do not contain what is typed. Tables of fewer than five
+   rows are left as they are. Group heading rows (the
    SoA's clause groups) stand aside while a table is sorted or filtered. */
 (function () {
   "use strict";
   var made = 0;
+  var MIN_ROWS = 5;
 
   function cellText(row, index) {
     var cell = row.cells[index];
@@ -32,6 +34,7 @@
     var rows = Array.prototype.slice.call(body.rows);
     var isGroup = function (row) { return row.classList.contains("aims-group"); };
     var data = rows.filter(function (row) { return !isGroup(row); });
+    if (data.length < MIN_ROWS) return;  // a short table is read at a glance
     var box = table.closest(".aims-scroll") || table;
 
     var tools = document.createElement("div");
