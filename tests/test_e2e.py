@@ -125,7 +125,8 @@ def test_navigation_leads_to_the_statement_of_applicability(page):
     from playwright.sync_api import expect
 
     page.goto("", wait_until="domcontentloaded")
-    # The primary navigation in the sidebar; navigation.sections renders the sections expanded on wide screens.
+    # The home page's tabs lead to the AIMS; its sidebar (navigation.sections) lists the generated views.
+    page.locator("nav.md-tabs").get_by_role("link", name="AI management system").click()
     link = page.locator("nav.md-nav--primary").get_by_role("link", name="Statement of Applicability", exact=True)
     expect(link).to_be_visible()
     link.click()

@@ -389,3 +389,37 @@ def test_document_pages_show_revisions_restricted_references_and_the_as_of_line(
     assert 'data-md-component="toc"' not in register
     audits = (site / "audits/index.html").read_text(encoding="utf-8")
     assert "None in this edition." in audits
+
+
+def test_home_page_has_a_door_for_staff_the_owner_and_auditors(tree):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from .conftest import site_config
+
+    files = complete_files()
+    files["content/procedures/PRC-9.md"] = front(
+        id="PRC-9",
+        title="Raising a concern",
+        satisfies=["A.3.3"],
+        owner="O",
+        body="Write to the ethics line.\n",
+        **APPROVED,
+    )
+    root = tree(files)
+    site_config(root)
+    (root / "docs/index.md").write_text("# Our AIMS\n\nWelcome.\n\n<!-- aims:home -->\n\nEnd.\n", encoding="utf-8")
+    site = root / "site-own"
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True))
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Welcome." in home and "End." in home and "aims:home" not in home
+    assert '<a href="policies/POL-1/">Read our AI policy</a>' in home
+    assert "To raise a concern about an AI system:" in home and "PRC-9" in home
+    assert '<a href="readiness/#open-items">0 open items before the audit</a>' in home
+    assert 'href="statement-of-applicability/"' in home and 'href="stage-1-index/"' in home
+
+    # Without a home page of its own, the site gets the generated one.
+    (root / "docs/index.md").unlink()
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True))
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Read our AI policy" in home and "Auditors" in home and "Welcome." not in home

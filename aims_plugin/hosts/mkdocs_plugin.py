@@ -41,6 +41,8 @@ log = get_plugin_logger(__name__)
 
 CSS_URI = "assets/aims/aims.css"
 JS_URI = "assets/aims/aims.js"
+#: Where a hand-written page wants the generated home-page doors (staff, AIMS owner, auditors).
+HOME_MARKER = "<!-- aims:home -->"
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -131,6 +133,7 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
             page_size=settings.page_size,
             nav_section=settings.nav_section,
             changes_since=settings.changes_since,
+            pack_file=settings.pdf_filename if settings.pdf and not self.serving else "",
         )
         self.plan = SitePlan(reports, options, self.templates)
         self.pages = {}
@@ -150,6 +153,12 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
                 file = File.generated(config, output.src_uri, content=head + output.markdown)
             file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
+        if files.get_file_from_path("index.md") is None:
+            # No home page of the site's own: the generated one, with its doors for each audience.
+            home = GeneratedPage("index.md", settings.organisation or config.site_name, [self.plan.home()])
+            self.pages[home.src_uri] = home
+            head = f"---\ntitle: {yaml_title(home.title)}\nhide:\n  - navigation\n  - toc\n---\n\n"
+            files.append(File.generated(config, home.src_uri, content=head + home.markdown))
         assets = resources.files("aims_plugin").joinpath("assets")
         for uri in (CSS_URI, JS_URI):
             text = assets.joinpath(uri.rsplit("/", 1)[1]).read_text(encoding="utf-8")
@@ -175,6 +184,8 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         # Generated pages were expanded at generation; hand-written pages get [[ID]] links here.
         if page.file.generated_by or self.plan is None:
             return markdown
+        if HOME_MARKER in markdown:  # a home page of the site's own takes the generated doors where it says
+            markdown = markdown.replace(HOME_MARKER, "\n\n" + self.plan.home(page.file.src_uri).text + "\n\n", 1)
         before = len(self.plan.unresolved)
         out = self.plan.expand_refs(markdown, page.file.src_uri, f"{config.docs_dir}/{page.file.src_uri}", 1)
         for miss in self.plan.unresolved[before:]:

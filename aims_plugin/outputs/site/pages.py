@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...model import KIND_TITLES, SPECS, KindSpec
+from ...model import KIND_TITLES, SPECS, Kind, KindSpec
 from ...model.crossref import expand_refs
 from ...present import charts
 from ...present.facts import Facts, document_facts, referenced_by
@@ -45,6 +45,8 @@ class SiteOptions:
     page_size: int = 200
     nav_section: str = "AI management system"
     changes_since: str = ""
+    #: The pack's file in the site, when the site publishes one.
+    pack_file: str = ""
 
 
 @dataclass
@@ -168,6 +170,30 @@ class SitePlan:
             if isinstance(output, Page):
                 output.blocks.append(self._as_of())
             yield output
+
+    def home(self, src: str = "index.md") -> Html:
+        """The home page's doors for staff, the AIMS owner and auditors (template `home.html`)."""
+        policies = [r for r in self.view.of_kind(Kind.policy) if r.done]
+        procedures = [r for r in self.view.of_kind(Kind.procedure) if r.done]
+
+        def naming(key: str) -> list[Record]:
+            return [r for r in policies + procedures if key in r.doc.satisfies]
+
+        policy = next(iter(naming("5.2")), policies[0] if policies else None)
+        concern = next(iter(naming("A.3.3")), None)
+        reading = [r for r in policies if r is not policy and r.doc.classification.value != "confidential"]
+        return Html(
+            self.templates.render(
+                "home.html",
+                **self._ctx(src),
+                r=self.reports.readiness,
+                policy=policy,
+                concern=concern,
+                reading=reading,
+                changes=self.reports.changes is not None,
+                pack_file=self.options.pack_file,
+            )
+        )
 
     def _as_of(self) -> Html:
         """The line every generated page ends with: the day its judgements are made and the commit it shows."""
