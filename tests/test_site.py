@@ -423,3 +423,25 @@ def test_home_page_has_a_door_for_staff_the_owner_and_auditors(tree):
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True))
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Read our AI policy" in home and "Auditors" in home and "Welcome." not in home
+
+
+def test_each_owner_has_a_page_of_their_work_linked_where_they_are_named(tree):
+    files = complete_files()
+    files["content/risks/RSK-5.md"] = front(
+        id="RSK-5",
+        title="Drift",
+        owner="Zoë O'Neill",
+        likelihood=2,
+        impact=2,
+        actions=[{"id": "ACT-5", "title": "Add a drift monitor", "owner": "Zoë O'Neill", "due": "2020-01-31"}],
+    )
+    site = build_site(tree(files))
+    page = (site / "owners/zoe-o-neill/index.html").read_text(encoding="utf-8")
+    assert "Work of Zoë O&#x27;Neill" in page
+    assert "ACT-5" in page and "overdue" in page and "RSK-5" in page
+    index = (site / "owners/index.html").read_text(encoding="utf-8")
+    assert 'href="../zoe-o-neill/"' in index or 'href="zoe-o-neill/"' in index
+    readiness = (site / "readiness/index.html").read_text(encoding="utf-8")
+    assert 'href="../owners/zoe-o-neill/"' in readiness
+    risk = (site / "risk-register/index.html").read_text(encoding="utf-8")
+    assert "owners/zoe-o-neill/" in risk  # the entry's document control links its owner

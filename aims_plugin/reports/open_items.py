@@ -126,8 +126,9 @@ def open_items(
             add("overdue-reviews", record, f"review was due {record.doc.next_review}", due=record.doc.next_review)
         if not record.doc.owner:
             add("missing-owner", record, f"{record.kind.value.replace('_', ' ')} without an owner")
-        # Control write-ups are listed under "missing-write-ups", evidence under "evidence-not-current".
-        listed_elsewhere = record.kind in (Kind.control, Kind.evidence)
+        # Control write-ups are listed under "missing-write-ups", evidence under "evidence-not-current",
+        # impact assessments under "open-assessments": each open thing once.
+        listed_elsewhere = record.kind in (Kind.control, Kind.evidence, Kind.impact_assessment)
         if not listed_elsewhere and not record.done and record.doc.status != Status.retired:
             add("not-approved", record, record.standing.value.replace("_", " "))
 

@@ -110,6 +110,7 @@ def build_pack(
         "soa_anchor": lambda control: f"soa-{control}",
         "charts": charts,
         "file_uri": lambda record: None,
+        "owner_url": lambda name: None,
         "page_src": "",
         "pager": [],
         "cell_href": lambda kind: lambda likelihood, impact: f"#cell-{kind}-{likelihood}-{impact}",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ...model import SPECS, KindSpec
 from ...present.linker import catalog_entries, register_page
-from .pages import CHANGES, COVERAGE, READINESS, SOA, STAGE1, SitePlan, framework_page
+from .pages import CHANGES, COVERAGE, OWNERS, READINESS, SOA, STAGE1, SitePlan, framework_page
 
 #: In the nav, a kind lists its documents one by one up to this many.
 NAV_LIMIT = 50
@@ -28,6 +28,7 @@ def site_nav(plan: SitePlan) -> NavItem:
         NavItem("Statement of Applicability", SOA),
         NavItem("Stage 1 index", STAGE1),
         NavItem("Coverage", COVERAGE),
+        NavItem("Owners and their work", f"{OWNERS}index.md"),
     ]
     views = sorted((s for s in SPECS if s.view is not None), key=lambda s: s.view.nav if s.view else 0)
     for spec in views:

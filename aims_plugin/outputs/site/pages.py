@@ -11,14 +11,16 @@ kind's spec names one, an overview page where it asks for one.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...model import KIND_TITLES, SPECS, Kind, KindSpec
+from ...model import KIND_TITLES, SPECS, Kind, KindSpec, spec_of
 from ...model.crossref import expand_refs
 from ...present import charts
 from ...present.facts import Facts, document_facts, referenced_by
@@ -151,6 +153,7 @@ class SitePlan:
             "url": url,
             "label": self.label,
             "today": self.today,
+            "owner_url": lambda name: url(self.owners[name]) if name in self.owners else None,
             "criteria": self.view.criteria,
             "options": self.options,
             "catalog": self.catalog,
@@ -248,11 +251,43 @@ class SitePlan:
                 src = spec.view.page
                 rows = getattr(self.reports, spec.view.rows)
                 yield _view(src, spec.view.title, self._html(spec.view.template, src, rows=rows))
+        yield from self._owner_pages()
         for spec in sorted(SPECS, key=lambda s: s.nav):
             if spec.index and spec.layout == "page":
                 src = f"{spec.folder}/index.md"
                 records = self.view.of_kind(spec.name)
                 yield _view(src, spec.title, self._html("kind_index.html", src, kind=spec.name, records=records))
+
+    @functools.cached_property
+    def owners(self) -> dict[str, str]:
+        """Everyone named as an owner (of a record, a control or an open item) -> their page."""
+        names = {r.doc.owner for r in self.view.records if r.doc.owner}
+        names |= {row.owner for row in self.reports.soa if row.owner}
+        names |= {item.owner for _, items in self.reports.readiness.open.groups() for item in items if item.owner}
+        pages: dict[str, str] = {}
+        for name in sorted(names, key=str.casefold):
+            plain = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()
+            slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "owner"
+            while f"{OWNERS}{slug}.md" in pages.values():
+                slug += "-1"
+            pages[name] = f"{OWNERS}{slug}.md"
+        return pages
+
+    def _owner_pages(self) -> Iterator[Page]:
+        """A "my work" page per owner: open items in order of urgency, then what they own."""
+        open_items = self.reports.readiness.open
+        people = []
+        for name, src in self.owners.items():
+            items = [(c, item) for c, group in open_items.groups() for item in group if item.owner == name]
+            owned = [r for r in self.view.records if r.doc.owner == name and spec_of(r.kind).layout != "home"]
+            controls = [row for row in self.reports.soa if row.owner == name]
+            late = sum(1 for _, item in items if item.overdue(self.today))
+            html_block = self._html(
+                "owner.html", src, owner=name, items=items, owned=owned, controls=controls, kind_titles=KIND_TITLES
+            )
+            people.append({"name": name, "page": src, "open": len(items), "late": late, "owned": len(owned)})
+            yield _view(src, f"Work of {name}", html_block)
+        yield _view(f"{OWNERS}index.md", "Owners and their work", self._html("owners.html", f"{OWNERS}index.md", people=people))
 
     def _document_pages(self, spec: KindSpec) -> Iterator[Page]:
         written = {r.topic: r for r in self.view.of_kind(spec.name)}
@@ -353,6 +388,10 @@ class SitePlan:
 
     def related(self, record: Record) -> list[tuple[str, list[Record]]]:
         return referenced_by(record, self.reports.links)
+
+
+#: Folder of the owners' "my work" pages.
+OWNERS = "owners/"
 
 
 def _view(src: str, title: str, block: Html) -> Page:
