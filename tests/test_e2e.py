@@ -319,3 +319,18 @@ def test_searching_an_id_finds_that_record_first(browse):
     expect(query).to_have_value("RSK-003")
     first = page.locator(".md-search-result__item").first
     expect(first).to_contain_text("RSK-003")
+
+
+def test_a_shortened_hash_shows_and_copies_its_full_value(browser, base_url):
+    context = browser.new_context(base_url=base_url, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto("evidence-index/", wait_until="load")
+        code = page.locator("code.aims-hash[data-copy]").first
+        full = code.get_attribute("data-copy")
+        assert re.fullmatch(r"[0-9a-f]{64}", full or "") and code.inner_text() == f"{full[:12]}…"
+        assert code.get_attribute("title") == f"SHA-256 {full}"
+        page.get_by_role("button", name="Copy the full SHA-256").first.click()
+        assert page.evaluate("navigator.clipboard.readText()") == full
+    finally:
+        context.close()

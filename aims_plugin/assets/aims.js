@@ -93,8 +93,26 @@
     });
   }
 
+  // A shortened hash shows its full value on hover (title) and gets a button that copies it.
+  function copyable(code) {
+    if (code.getAttribute("data-aims-ready") || !navigator.clipboard) return;
+    code.setAttribute("data-aims-ready", "1");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "aims-copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy the full SHA-256");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(code.getAttribute("data-copy")).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+    code.parentNode.insertBefore(button, code.nextSibling);
+  }
+
   function run() {
     Array.prototype.forEach.call(document.querySelectorAll("table.aims-sortable"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll("code[data-copy]"), copyable);
   }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(run);  // Material's instant navigation
