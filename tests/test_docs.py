@@ -7,12 +7,13 @@ from pathlib import Path
 from aims_plugin.hosts.mkdocs_plugin import AimsConfig
 from aims_plugin.outputs.docgen import content_reference
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+GUIDE = Path(__file__).resolve().parents[1] / "guide"
+DOCS = GUIDE / "docs"
 
 
 def test_content_reference_is_generated_from_the_models():
     assert (DOCS / "content-reference.md").read_text(encoding="utf-8") == content_reference(), (
-        "run: aims schema --format markdown > docs/content-reference.md"
+        "run: aims schema --format markdown > guide/docs/content-reference.md"
     )
 
 
@@ -33,3 +34,15 @@ def test_every_template_closes_the_elements_it_opens():
         for tag in ("div", "table", "section", "details", "figure", "ul", "dl"):
             opened, closed = len(re.findall(rf"<{tag}\b", text)), len(re.findall(rf"</{tag}>", text))
             assert opened == closed, f"{path.name}: {opened} <{tag}> but {closed} </{tag}>"
+
+
+def test_the_user_guide_is_a_site_of_its_own(tmp_path):
+    """The tool's guide builds on its own (strict: every link resolves), without the plugin."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(GUIDE / "mkdocs.yml"), site_dir=str(tmp_path / "guide"), strict=True)
+    assert "aims" not in config.plugins
+    build(config)
+    pages = {p.parent.name for p in (tmp_path / "guide").rglob("index.html")}
+    assert {"getting-started", "usage", "content-reference", "audit", "frameworks", "contributing"} <= pages
