@@ -95,7 +95,7 @@ def missing_targets(site: Path, view) -> list[str]:
 def test_generated_pages_are_not_parsed_by_markdown_and_search_stays_lean(example_site):
     """Register pages keep their finished HTML; the search index has each record, not its hash."""
     register = (example_site / "evidence-index/index.html").read_text(encoding="utf-8")
-    assert "aims-block" not in register and '<code class="aims-hash">' in register
+    assert "aims-block" not in register and '<code class="aims-hash" title="SHA-256 ' in register
     index = json.loads((example_site / "search/search_index.json").read_text(encoding="utf-8"))
     entries = {entry["location"]: entry for entry in index["docs"]}
     view = load(REPO / "content", history=False).visible_to(Audience.internal)

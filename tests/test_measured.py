@@ -281,7 +281,7 @@ def test_history_gives_a_trend_in_the_site_and_the_pack(tree, tmp_path, monkeypa
         git(root, "commit", "-q", "-am", f"Results of {day}", date=f"{day}T10:00:00+00:00")
     # Not yet committed: this quarter's results, in the working tree.
     loaded = load(root / "content", display_root=root)
-    series = loaded.by_id["EV-1"].series[("fairness.ratio", None)]
+    series = loaded.by_id["EV-1"].series[(0, None)]
     assert [(str(day), value) for day, value in series] == [(d, v) for d, v in quarters]
 
     site = build_site(root)
@@ -333,3 +333,52 @@ def test_ingest_puts_new_results_in_place_and_fails_on_a_blocking_expectation(tr
     assert (root / "content/evidence/EV-1.md").read_bytes() == before
     unknown = runner.invoke(main, ["evidence", "ingest", str(new), "--record", "EV-2", "--root", str(root)])
     assert unknown.exit_code == 1 and "did you mean 'EV-1'" in unknown.output
+
+
+def test_hostile_results_files_are_located_errors_never_tracebacks(tree):
+    deep = "[" * 100_000 + "]" * 100_000
+    found = measured(tree(measured_files(deep)))
+    assert found == [F + "results.json:1: AIMS042 error: results file is nested too deeply to read"], found
+    twice = measured(
+        tree(
+            measured_files(
+                "auc,auc\n0.8,0.9\n", name="r.csv", expectations=[{"metric": "auc", "op": ">=", "threshold": 0.85}]
+            )
+        )
+    )
+    assert any("column 'auc' appears twice in the header" in f for f in twice), twice
+
+
+def test_two_expectations_on_one_metric_keep_their_own_rows_dates_and_series(tree):
+    csv = "model,auc,measured_on\nv3,0.60,2025-01-01\nv4,0.90,2026-11-20\n"
+    expectations = [
+        {"metric": "auc", "title": "AUC v3", "op": ">=", "threshold": 0.5, "where": {"model": "v3"}},
+        {"metric": "auc", "title": "AUC v4", "op": ">=", "threshold": 0.5, "where": {"model": "v4"}},
+    ]
+    root = tree(measured_files(csv, name="r.csv", expectations=expectations))
+    record = load(root / "content", display_root=root).by_id["EV-1"]
+    assert record.series == {(0, None): [(dt.date(2026, 11, 20), 0.6)], (1, None): [(dt.date(2026, 11, 20), 0.9)]}
+    # Only the rows an expectation reads date the measurement.
+    stale = tree(measured_files(csv, name="r.csv", expectations=expectations[:1], every="1 month"))
+    assert any("measured on 2025-01-01" in f for f in measured(stale))
+
+
+def test_a_measurement_dated_in_the_future_does_not_count(tree):
+    root = tree(measured_files(json.dumps(RESULTS), measured_on="2099-01-01"))
+    assert not soa_row(root).evidenced
+
+
+def test_ingest_keeps_crlf_and_refuses_a_folder(tree, tmp_path):
+    files = measured_files(json.dumps(RESULTS))
+    files["content/evidence/EV-1.md"] = files["content/evidence/EV-1.md"].replace("\n", "\r\n")
+    root = tree(files)
+    new = tmp_path / "run.json"
+    new.write_text(json.dumps({"measured_on": "2026-11-20", "accuracy": {"auc": 0.8}}), encoding="utf-8")
+    args = ["evidence", "ingest", str(new), "--record", "EV-1", "--root", str(root), "--today", "2026-11-24"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    raw = (root / "content/evidence/EV-1.md").read_bytes()
+    assert b"measured_on: 2026-11-20\r\n" in raw and raw.count(b"\r\n") == raw.count(b"\n")
+    (root / "content/evidence/files/results.json").unlink()
+    (root / "content/evidence/files/results.json").mkdir()
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1 and "is not a file; nothing was written" in refused.output

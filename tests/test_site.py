@@ -445,3 +445,24 @@ def test_each_owner_has_a_page_of_their_work_linked_where_they_are_named(tree):
     assert 'href="../owners/zoe-o-neill/"' in readiness
     risk = (site / "risk-register/index.html").read_text(encoding="utf-8")
     assert "owners/zoe-o-neill/" in risk  # the entry's document control links its owner
+
+
+def test_search_previews_leave_out_comments_and_owners_named_index_get_their_own_page(tree):
+    files = complete_files()
+    files["content/risks/RSK-6.md"] = front(
+        id="RSK-6",
+        title="Drift",
+        owner="Index",
+        likelihood=2,
+        impact=2,
+        body="<!--\n\nDRAFT NOTE internal price 40k\n\n-->\n\nScores drift as the economy changes.\n",
+    )
+    root = tree(files)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs/index.md").write_text("# Home\n\nSee [[POL-1]].\n\n<!-- aims:home -->\n", encoding="utf-8")
+    site = build_site(root)
+    index = (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "DRAFT NOTE" not in index and "Scores drift as the economy changes." in index
+    assert (site / "owners/index-1/index.html").exists() and (site / "owners/index.html").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "[POL-1" not in home and "[SOA" not in home and 'href="policies/POL-1/"' in home

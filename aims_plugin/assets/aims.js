@@ -15,10 +15,13 @@
     return cell ? (cell.getAttribute("data-sort") || cell.textContent || "").replace(/\s+/g, " ").trim() : "";
   }
 
-  // Natural order: "A.6.2.10" after "A.6.2.9", "RSK-010" after "RSK-009", numbers by value.
+  // Natural order: "A.6.2.10" after "A.6.2.9", "MEASURE-2.10" after "MEASURE-2.9", "RSK-010" after
+  // "RSK-009"; a cell that is one number compares by its value.
   function compare(a, b) {
-    var x = a.toLowerCase().match(/\d+(?:\.\d+)?|\D+/g) || [];
-    var y = b.toLowerCase().match(/\d+(?:\.\d+)?|\D+/g) || [];
+    var number = /^[-+]?\d+(?:\.\d+)?%?$/;
+    if (number.test(a) && number.test(b)) return parseFloat(a) - parseFloat(b);  // 0.8 after 0.75
+    var x = a.toLowerCase().match(/\d+|\D+/g) || [];
+    var y = b.toLowerCase().match(/\d+|\D+/g) || [];
     for (var i = 0; i < Math.min(x.length, y.length); i++) {
       var nx = /^\d/.test(x[i]), ny = /^\d/.test(y[i]);
       if (nx && ny && parseFloat(x[i]) !== parseFloat(y[i])) return parseFloat(x[i]) - parseFloat(y[i]);

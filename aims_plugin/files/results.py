@@ -42,6 +42,8 @@ class Outcome:
     value: float
     threshold: Threshold
     passed: bool
+    #: The expectation's place in the record's list (two may read one metric with different rows).
+    index: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def _measure_json(
         return Measurement((), (error(display, exc.lineno, "AIMS042", f"results file is not valid JSON: {exc.msg}"),))
     except ValueError as exc:
         return Measurement((), (error(display, 1, "AIMS042", f"results file is not valid JSON: {exc}"),))
+    except RecursionError:
+        return Measurement((), (error(display, 1, "AIMS042", "results file is nested too deeply to read"),))
     outcomes: list[Outcome] = []
     problems: list[Finding] = []
     for index, expectation in enumerate(expectations):
@@ -104,7 +108,7 @@ def _measure_json(
             problems.append(error(record, line, "AIMS042", f"{where}: {display} has no '{expectation.metric}'"))
             continue
         values = {str(k): v for k, v in found.items()} if isinstance(found, dict) else {None: found}
-        _judge(expectation, values, outcomes, problems, (display, record, line), where)
+        _judge(expectation, index, values, outcomes, problems, (display, record, line), where)
     measured_on, problem = _date(data.get("measured_on") if isinstance(data, dict) else None, display, 1)
     return Measurement(tuple(outcomes), tuple(problems + ([problem] if problem else [])), measured_on)
 
@@ -118,6 +122,7 @@ def _measure_csv(
     header = rows[0][1] if rows else []
     body = rows[1:]
     outcomes: list[Outcome] = []
+    used: list[tuple[int, list[str]]] = []  # the rows the expectations read: they date the measurement
     for index, expectation in enumerate(expectations):
         line = _line(lines, index)
         where = f"expectations[{index}] ({expectation.metric})"
@@ -130,6 +135,7 @@ def _measure_csv(
         chosen = [
             (number, row) for number, row in body if all(row[column[k]] == v for k, v in expectation.where.items())
         ]
+        used += chosen
         values: dict[str | None, Any] = {}
         value_lines: dict[str | None, int] = {}
         if expectation.group_by:
@@ -152,11 +158,11 @@ def _measure_csv(
             continue
         else:
             values[None], value_lines[None] = chosen[0][1][column[expectation.metric]], chosen[0][0]
-        _judge(expectation, values, outcomes, problems, (display, record, line), where, value_lines)
+        _judge(expectation, index, values, outcomes, problems, (display, record, line), where, value_lines)
     measured_on: dt.date | None = None
     if "measured_on" in header:
         dates = []
-        for number, row in body:
+        for number, row in used or body:
             day, problem = _date(row[header.index("measured_on")], display, number)
             if problem:
                 problems.append(problem)
@@ -182,6 +188,11 @@ def _csv_rows(text: str, delimiter: str, display: str) -> tuple[list[tuple[int, 
     if not rows:
         return [], [error(display, 1, "AIMS042", "results file is empty: it needs a header row and a row of results")]
     width = len(rows[0][1])
+    seen: set[str] = set()
+    for name in rows[0][1]:
+        if name in seen:
+            problems.append(error(display, rows[0][0], "AIMS042", f"column '{name}' appears twice in the header"))
+        seen.add(name)
     for number, row in rows[1:]:
         if len(row) != width:
             problems.append(error(display, number, "AIMS042", f"row has {len(row)} columns; the header has {width}"))
@@ -190,6 +201,7 @@ def _csv_rows(text: str, delimiter: str, display: str) -> tuple[list[tuple[int, 
 
 def _judge(
     expectation: Expectation,
+    index: int,
     values: dict[str | None, Any],
     outcomes: list[Outcome],
     problems: list[Finding],
@@ -215,7 +227,8 @@ def _judge(
             label = f" for group '{group}'" if group is not None else ""
             problems.append(error(display, at, "AIMS042", f"{where}: value{label} is not a number: {raw!r}"))
             continue
-        outcomes.append(Outcome(expectation, group, value, threshold, compare(value, expectation.op, threshold)))
+        passed = compare(value, expectation.op, threshold)
+        outcomes.append(Outcome(expectation, group, value, threshold, passed, index))
 
 
 _MISSING = object()
@@ -270,7 +283,7 @@ def _line(lines: Sequence[int], index: int) -> int:
 SERIES_LIMIT = 12
 
 
-def record_series(record: Record) -> dict[tuple[str, str | None], list[tuple[dt.date, float]]]:
+def record_series(record: Record) -> dict[tuple[int, str | None], list[tuple[dt.date, float]]]:
     """A measured evidence record's values over time: its committed versions, then the working tree's."""
     doc, measurement, attachment = record.doc, record.measurement, record.attachment
     if not isinstance(doc, Evidence) or measurement is None or attachment is None:
@@ -280,7 +293,7 @@ def record_series(record: Record) -> dict[tuple[str, str | None], list[tuple[dt.
     # The working tree's results are the newest point (they may not be committed yet).
     day = doc.measured_on or measurement.measured_on or doc.collected_on
     for outcome in measurement.outcomes if day else ():
-        key = (outcome.expectation.metric, outcome.group)
+        key = (outcome.index, outcome.group)
         points = {**dict(series.get(key, [])), day: outcome.value}
         series[key] = sorted(points.items())[-SERIES_LIMIT:]
     return series
@@ -288,16 +301,16 @@ def record_series(record: Record) -> dict[tuple[str, str | None], list[tuple[dt.
 
 def series_points(
     versions: Iterable[tuple[dt.date, bytes]], name: str, expectations: Sequence[Expectation]
-) -> dict[tuple[str, str | None], list[tuple[dt.date, float]]]:
-    """The measured values of each (metric, group) across versions of one results file, oldest first.
+) -> dict[tuple[int, str | None], list[tuple[dt.date, float]]]:
+    """The measured values of each (expectation's index, group) across versions of one results file, oldest first.
 
     A version is dated by its own `measured_on`, else by the given (commit) date; a version
     that cannot be read is left out of the series (its faults were reported when it was current).
     """
-    points: dict[tuple[str, str | None], dict[dt.date, float]] = {}
+    points: dict[tuple[int, str | None], dict[dt.date, float]] = {}
     for when, data in versions:
         measurement = measure(data, name, expectations, name, name, ())
         day = measurement.measured_on or when
         for outcome in measurement.outcomes:
-            points.setdefault((outcome.expectation.metric, outcome.group), {})[day] = outcome.value
+            points.setdefault((outcome.index, outcome.group), {})[day] = outcome.value
     return {key: sorted(values.items()) for key, values in points.items()}

@@ -142,6 +142,8 @@ def ingest_results(
     target = Path(os.path.realpath(record.source.path.parent / doc.file))
     if not str(target).startswith(real_content + os.sep):
         raise EvidenceError(f"{record_id}'s file '{doc.file}' lies outside the content folder")
+    if target.exists() and not target.is_file():
+        raise EvidenceError(f"{record_id}'s file '{doc.file}' is not a file; nothing was written")
     data = file.read_bytes()
     lines = [record.source.line_of("expectations", i) for i in range(len(doc.expectations))]
     measurement = measure(data, target.name, doc.expectations, str(file), record.source.display, lines)
@@ -161,8 +163,11 @@ def ingest_results(
         "collected_on": today.isoformat(),
         "measured_on": day.isoformat(),
     }
-    text = record.source.path.read_text(encoding="utf-8-sig")
-    write_atomically(record.source.path, set_front_matter(text, fields).encode())
+    # Bytes, not text mode: the record keeps its line endings (CRLF stays CRLF) and its BOM.
+    raw = record.source.path.read_bytes()
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    text = raw[len(bom) :].decode("utf-8")
+    write_atomically(record.source.path, bom + set_front_matter(text, fields).encode())
     return Ingested(
         record.source.path, target, fields["sha256"], len(data), measurement, doc.blocking or blocking_setting
     )

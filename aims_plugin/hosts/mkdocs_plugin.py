@@ -184,12 +184,12 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         # Generated pages were expanded at generation; hand-written pages get [[ID]] links here.
         if page.file.generated_by or self.plan is None:
             return markdown
-        if HOME_MARKER in markdown:  # a home page of the site's own takes the generated doors where it says
-            markdown = markdown.replace(HOME_MARKER, "\n\n" + self.plan.home(page.file.src_uri).text + "\n\n", 1)
         before = len(self.plan.unresolved)
         out = self.plan.expand_refs(markdown, page.file.src_uri, f"{config.docs_dir}/{page.file.src_uri}", 1)
         for miss in self.plan.unresolved[before:]:
             log.warning(f"{_rel(miss.where, self.root)}:{miss.line}: unknown cross-reference [[{miss.ref}]]")
+        if HOME_MARKER in out:  # a home page of the site's own takes the generated doors where it says
+            out = out.replace(HOME_MARKER, "\n\n" + self.plan.home(page.file.src_uri).text + "\n\n", 1)
         return out
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -119,8 +119,9 @@ class Record:
         return self.standing == Standing.approved and bool(doc.approved_by) and doc.approved_on is not None
 
     @functools.cached_property
-    def series(self) -> dict[tuple[str, str | None], list[tuple[dt.date, float]]]:
-        """Its measured values over the results file's history: (metric, group) -> [(day, value)], oldest first.
+    def series(self) -> dict[tuple[int, str | None], list[tuple[dt.date, float]]]:
+        """Its measured values over the results file's history, oldest first: (index of the expectation,
+        group) -> [(day, value)].
 
         Worked out when first shown (the site and the pack), from the versions the loader read.
         """

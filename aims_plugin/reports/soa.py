@@ -116,6 +116,9 @@ def evidence_is_current(record: Record, today: dt.date, shelf_life: str) -> bool
         return False
     if doc.collected_on is not None and doc.collected_on > today:
         return False
+    when = measured_on(record) if doc.expectations else None
+    if when is not None and when > today:
+        return False  # measured on a day still to come: it cannot count yet
     return not tampered(record)
 
 

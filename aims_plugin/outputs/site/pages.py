@@ -268,7 +268,7 @@ class SitePlan:
         for name in sorted(names, key=str.casefold):
             plain = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()
             slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "owner"
-            while f"{OWNERS}{slug}.md" in pages.values():
+            while f"{OWNERS}{slug}.md" in pages.values() or slug == "index":  # owners/index.md lists them
                 slug += "-1"
             pages[name] = f"{OWNERS}{slug}.md"
         return pages
@@ -404,7 +404,11 @@ _MARKUP = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]|\[([^\]]*)\]\([^)]*\)|[*
 
 
 def first_paragraph(markdown: str, limit: int = 300) -> str:
-    """A body's first paragraph of prose as plain text (a search preview), cut at a word near `limit`."""
+    """A body's first paragraph of prose as plain text (a search preview), cut at a word near `limit`.
+
+    Comments and fenced code are left out first: what the page does not show, search does not either."""
+    markdown = re.sub(r"<!--.*?-->", "", markdown, flags=re.DOTALL)
+    markdown = re.sub(r"^(```|~~~).*?^\1[^\n]*$", "", markdown, flags=re.DOTALL | re.MULTILINE)
     for block in re.split(r"\n\s*\n", markdown.strip()):
         line = block.strip()
         if not line or line.startswith(("#", "|", "<!--", "```", "- ", "* ", "1.")):
