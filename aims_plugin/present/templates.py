@@ -59,6 +59,9 @@ def _environment(overrides: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
+        # No stat of the template file at every render and include (tens of thousands a build):
+        # each Templates() (one per build, so also per `mkdocs serve` rebuild) empties the cache.
+        auto_reload=False,
     )
     env.filters["label"] = lambda value: "" if value is None else str(value).replace("_", " ")
     env.globals["redline"] = redline
@@ -78,6 +81,8 @@ class Templates:
     def __init__(self, overrides: Path | None = None) -> None:
         self.overrides = overrides if overrides is not None and overrides.is_dir() else None
         self.env = _environment(os.fspath(self.overrides) if self.overrides else None)
+        if self.env.cache is not None:
+            self.env.cache.clear()  # a new build reads edited templates again
 
     def render(self, template: str, **context: object) -> str:
         """One HTML block with no blank lines."""
