@@ -466,3 +466,21 @@ def test_search_previews_leave_out_comments_and_owners_named_index_get_their_own
     assert (site / "owners/index-1/index.html").exists() and (site / "owners/index.html").exists()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "[POL-1" not in home and "[SOA" not in home and 'href="policies/POL-1/"' in home
+
+
+def test_with_materials_tags_plugin_a_documents_tags_are_links(tree):
+    files = complete_files()
+    files["content/policies/POL-2.md"] = front(id="POL-2", title="Tagged", tags=["lending", "a&b"], **APPROVED)
+    root = tree(files)
+    site_config(root)
+    yml = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - tags\n")
+    (root / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    (root / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = root / "site-tags"
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True))
+    page = (site / "policies/POL-2/index.html").read_text(encoding="utf-8")
+    assert 'href="../../tags/#tag:lending" class="md-tag"' in page and 'class="aims-tags"' not in page
+    assert "POL-2" in (site / "tags/index.html").read_text(encoding="utf-8")

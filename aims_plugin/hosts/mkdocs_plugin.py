@@ -134,6 +134,7 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
             nav_section=settings.nav_section,
             changes_since=settings.changes_since,
             pack_file=settings.pdf_filename if settings.pdf and not self.serving else "",
+            tags_plugin="material/tags" in config.plugins or "tags" in config.plugins,
         )
         self.plan = SitePlan(reports, options, self.templates)
         self.pages = {}
@@ -149,7 +150,9 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
             else:
                 self.pages[output.src_uri] = output
                 hide = "hide:\n  - toc\n" if output.wide else ""
-                head = f"---\ntitle: {yaml_title(output.title)}\n{hide}---\n\n"
+                tags = "".join(f"\n  - {yaml_title(tag)}" for tag in output.tags)
+                tags = f"tags:{tags}\n" if tags else ""
+                head = f"---\ntitle: {yaml_title(output.title)}\n{hide}{tags}---\n\n"
                 file = File.generated(config, output.src_uri, content=head + output.markdown)
             file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)

@@ -49,6 +49,8 @@ class SiteOptions:
     changes_since: str = ""
     #: The pack's file in the site, when the site publishes one.
     pack_file: str = ""
+    #: Material's tags plugin shows (and links) each page's tags: the panel does not repeat them.
+    tags_plugin: bool = False
 
 
 @dataclass
@@ -68,6 +70,8 @@ class Page:
     blocks: list[Html | str] = field(default_factory=list)
     #: A register or view: it takes the page's full width (the host hides the table of contents).
     wide: bool = False
+    #: A document's tags, for the page's front matter (Material's tags plugin links them).
+    tags: list[str] = field(default_factory=list)
 
     @property
     def markdown(self) -> str:
@@ -295,7 +299,14 @@ class SitePlan:
             src = f"{spec.folder}/{key}.md"
             body = self.expand_refs(record.source.body, src, record.source.display, record.source.body_line)
             blocks: list[Html | str] = [
-                self._html("panel.html", src, record=record, facts=self.facts(record, src), overdue=self._overdue(record))
+                self._html(
+                    "panel.html",
+                    src,
+                    record=record,
+                    facts=self.facts(record, src),
+                    overdue=self._overdue(record),
+                    page_tags=self.options.tags_plugin,  # the theme shows the page's tags, linked
+                )
             ]
             if spec.catalog_type is not None:
                 blocks.append(self._requirement(key, src))
@@ -306,7 +317,7 @@ class SitePlan:
             blocks.append(
                 self._html("revisions.html", src, record=record, revisions=revisions, shown=5, notice=history.notice)
             )
-            yield Page(src, record_heading(record, self.linker), blocks)
+            yield Page(src, record_heading(record, self.linker), blocks, tags=list(record.doc.tags))
         if spec.catalog_type is not None:
             for req in catalog_entries(self.catalog, spec):
                 if req.id not in written:
