@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
+from ..files.results import measured_day
 from ..model import ActionStatus, Clause, Control, Document, Evidence, Kind, Ref, Status, Treatment, ref_fields
 from ..model.crossref import find_refs
 from ..model.measures import describe, number
@@ -18,7 +19,7 @@ from ..register.records import SAFE_ID, Record, Register
 from ..reports.coverage import clause_coverage
 from ..reports.readiness import changed_since_approval
 from ..reports.registers import risk_register
-from ..reports.soa import measured_on, measurement_due
+from ..reports.soa import measurement_due
 
 Rule = Callable[[Register, dt.date], Iterator[Finding]]
 
@@ -449,11 +450,10 @@ def check_measurements(register: Register, today: dt.date) -> Iterator[Finding]:
         make = error if blocking else warning
         for outcome in measurement.failing:
             expectation = outcome.expectation
-            index = doc.expectations.index(expectation)
             group = f" for group '{outcome.group}'" if outcome.group is not None else ""
             yield make(
                 src.display,
-                src.line_of("expectations", index),
+                src.line_of("expectations", outcome.index),
                 "AIMS041",
                 f"{expectation.label}{group} measured {number(outcome.value)}, "
                 f"expected {describe(expectation.op, outcome.threshold)}" + (" (blocking)" if doc.blocking else ""),
@@ -471,7 +471,7 @@ def check_measurements(register: Register, today: dt.date) -> Iterator[Finding]:
                 src.display,
                 src.line_of("every"),
                 "AIMS043",
-                f"measured on {measured_on(record)}, to be measured every {doc.every}: "
+                f"measured on {measured_day(record)}, to be measured every {doc.every}: "
                 f"stale since {due}; measure it again (`aims evidence ingest`)",
             )
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..model import Evidence
+from ..model import Evidence, measures
 from ..model.measures import Expectation, Threshold, compare
 from ..register.findings import Finding, error
 
@@ -44,6 +44,13 @@ class Outcome:
     passed: bool
     #: The expectation's place in the record's list (two may read one metric with different rows).
     index: int = 0
+
+    @property
+    def summary(self) -> str:
+        """`Approval-rate ratio (18-25) 0.778, expected >= 0.8`."""
+        group = f" ({self.group})" if self.group is not None else ""
+        expected = measures.describe(self.expectation.op, self.threshold)
+        return f"{self.expectation.label}{group} {measures.number(self.value)}, expected {expected}"
 
 
 @dataclass(frozen=True)
@@ -162,8 +169,9 @@ def _measure_csv(
     measured_on: dt.date | None = None
     if "measured_on" in header:
         dates = []
+        at = header.index("measured_on")
         for number, row in used or body:
-            day, problem = _date(row[header.index("measured_on")], display, number)
+            day, problem = _date(row[at], display, number)
             if problem:
                 problems.append(problem)
             elif day:
@@ -283,6 +291,14 @@ def _line(lines: Sequence[int], index: int) -> int:
 SERIES_LIMIT = 12
 
 
+def measured_day(record: Record) -> dt.date | None:
+    """When measured evidence was measured: the record says, else its results file, else `collected_on`."""
+    doc = record.doc
+    assert isinstance(doc, Evidence)
+    from_file = record.measurement.measured_on if record.measurement else None
+    return doc.measured_on or from_file or doc.collected_on
+
+
 def record_series(record: Record) -> dict[tuple[int, str | None], list[tuple[dt.date, float]]]:
     """A measured evidence record's values over time: its committed versions, then the working tree's."""
     doc, measurement, attachment = record.doc, record.measurement, record.attachment
@@ -291,7 +307,7 @@ def record_series(record: Record) -> dict[tuple[int, str | None], list[tuple[dt.
     past = record.result_versions
     series = series_points(past, attachment.rel, doc.expectations) if past else {}
     # The working tree's results are the newest point (they may not be committed yet).
-    day = doc.measured_on or measurement.measured_on or doc.collected_on
+    day = measured_day(record)
     for outcome in measurement.outcomes if day else ():
         key = (outcome.index, outcome.group)
         points = {**dict(series.get(key, [])), day: outcome.value}

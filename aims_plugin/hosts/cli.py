@@ -343,7 +343,6 @@ def evidence_ingest(file: Path, record_id: str, root: Path, today: dt.datetime |
     (`blocking: true`, or the setting `failed_expectation: error`); a file that cannot be
     measured is refused and nothing is written.
     """
-    from ..model.measures import describe, number
     from .evidence import EvidenceError, ingest_results
 
     project = _project(root)
@@ -366,11 +365,7 @@ def evidence_ingest(file: Path, record_id: str, root: Path, today: dt.datetime |
         f"{len(m.outcomes) - len(failing)} of {len(m.outcomes)} results meet their thresholds"
     )
     for outcome in failing:
-        group = f" ({outcome.group})" if outcome.group is not None else ""
-        click.echo(
-            f"  fails: {outcome.expectation.label}{group} {number(outcome.value)}, "
-            f"expected {describe(outcome.expectation.op, outcome.threshold)}"
-        )
+        click.echo(f"  fails: {outcome.summary}")
     if failing and done.blocking:
         click.echo(f"{record_id}: a blocking expectation fails", err=True)
         sys.exit(1)

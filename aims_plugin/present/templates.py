@@ -15,8 +15,9 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
+from ..files.results import measured_day
 from ..model.measures import compare, describe, number
-from ..reports.soa import failure_text, measured_on, measurement_due
+from ..reports.soa import failure_text, measurement_due
 from . import charts
 from .redline import redline
 
@@ -37,7 +38,7 @@ def yaml_title(text: str) -> str:
 MEASURED = {
     "number": number,
     "describe": describe,
-    "measured_on": measured_on,
+    "measured_on": measured_day,
     "due": measurement_due,
     "failure": failure_text,
 }

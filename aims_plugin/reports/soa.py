@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..files.results import measured_day
 from ..model import Control, Evidence, Implementation, InclusionBasis, Kind, Status, add_interval
-from ..model.measures import describe, number
 from ..register.links import Links
 from ..register.records import Record, Register, Standing
 
@@ -116,25 +116,17 @@ def evidence_is_current(record: Record, today: dt.date, shelf_life: str) -> bool
         return False
     if doc.collected_on is not None and doc.collected_on > today:
         return False
-    when = measured_on(record) if doc.expectations else None
+    when = measured_day(record) if doc.expectations else None
     if when is not None and when > today:
         return False  # measured on a day still to come: it cannot count yet
     return not tampered(record)
-
-
-def measured_on(record: Record) -> dt.date | None:
-    """When measured evidence was measured: the record says, else its results file, else collected_on."""
-    doc = record.doc
-    assert isinstance(doc, Evidence)
-    from_file = record.measurement.measured_on if record.measurement else None
-    return doc.measured_on or from_file or doc.collected_on
 
 
 def measurement_due(record: Record) -> dt.date | None:
     """The day measured evidence must be measured again by (`measured_on` + `every`), when it says how often."""
     doc = record.doc
     assert isinstance(doc, Evidence)
-    day = measured_on(record)
+    day = measured_day(record)
     if not doc.every or day is None:
         return None
     try:
@@ -158,14 +150,7 @@ def failure_text(record: Record) -> str:
     measurement = record.measurement
     if measurement is None or measurement.problems:
         return "results cannot be measured (see aims check)"
-    parts = []
-    for outcome in measurement.failing:
-        group = f" ({outcome.group})" if outcome.group is not None else ""
-        parts.append(
-            f"{outcome.expectation.label}{group} {number(outcome.value)}, "
-            f"expected {describe(outcome.expectation.op, outcome.threshold)}"
-        )
-    return "; ".join(parts)
+    return "; ".join(outcome.summary for outcome in measurement.failing)
 
 
 def tampered(record: Record) -> bool:
