@@ -88,7 +88,7 @@ def _load(
     criteria = read_criteria(content_dir / CRITERIA_FILE, f"{prefix}/{CRITERIA_FILE}", findings)
     if not isinstance(history, History):
         history = read_history(content_dir) if history else History(notice=NOT_READ)
-    _read_series(content_dir, records, history)
+    _read_result_versions(content_dir, records, history)
     return Register(
         content_dir=content_dir,
         catalog=catalog,
@@ -245,8 +245,9 @@ def _build_record(
     return record
 
 
-def _read_series(content_dir: Path, records: list[Record], history: History) -> None:
-    """The values of each measured evidence record over its results file's history (one git call for all)."""
+def _read_result_versions(content_dir: Path, records: list[Record], history: History) -> None:
+    """The committed versions of each measured evidence record's results file (one git call for all);
+    `Record.series` turns them into values when a page or the pack shows them."""
     measured = [r for r in records if r.measurement is not None and r.attachment is not None]
     if not measured:
         return
