@@ -63,6 +63,8 @@ This site publishes the AI management system (AIMS) of {organisation}. The
 pages under *AI management system* are generated from `content/` on every
 build: start with the [readiness dashboard](readiness.md) and the
 [Statement of Applicability](statement-of-applicability.md).
+
+<!-- aims:home -->
 """
 
 GITIGNORE = """\
