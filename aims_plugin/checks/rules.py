@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from ..files.results import measured_day
 from ..model import ActionStatus, Clause, Control, Document, Evidence, Kind, Ref, Status, Treatment, ref_fields
 from ..model.crossref import find_refs
+from ..model.kinds import EVERYONE
 from ..model.measures import describe, number
 from ..register.findings import Finding, error, plural, warning
 from ..register.links import actions_of
@@ -20,6 +21,7 @@ from ..reports.coverage import clause_coverage
 from ..reports.readiness import changed_since_approval
 from ..reports.registers import risk_register
 from ..reports.soa import measurement_due
+from .people import PEOPLE_RULES
 
 Rule = Callable[[Register, dt.date], Iterator[Finding]]
 
@@ -73,7 +75,7 @@ def check_references(register: Register, today: dt.date) -> Iterator[Finding]:
             value = getattr(record.doc, name)
             values = value if isinstance(value, list) else [value]
             for index, target in enumerate(values):
-                if target is None:
+                if target is None or (name == "acknowledge_by" and target == EVERYONE):
                     continue
                 line = src.line_of(name, index if isinstance(value, list) else None)
                 problem = _reference_problem(register, ref, target, own)
@@ -520,4 +522,5 @@ RULES: tuple[Rule, ...] = (
     check_future_dates,
     check_self_approval,
     check_measurements,
+    *PEOPLE_RULES,
 )

@@ -21,12 +21,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..catalog import Catalog, load_catalog
-from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, accepted_keys, spec_of
+from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, Training, accepted_keys, spec_of
 from ..model.criteria import CRITERIA_FILE, DEFAULT_CRITERIA, RiskCriteria
+from ..model.people import ACKNOWLEDGEMENTS_FOLDER, PEOPLE_FOLDER
 from ..register.findings import Finding, error, warning
+from ..register.people import People
 from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
 from .history import NOT_READ, History, read_history, read_versions
+from .people import read_attendees, read_people
 from .results import SERIES_LIMIT, Measurement, measure
 
 #: Files larger than this are refused (a located error, never a hang).
@@ -74,7 +77,9 @@ def _load(
     display_root = Path(display_root) if display_root is not None else content_dir.parent
     prefix = _display(content_dir, display_root)
     files = list(_markdown_files(content_dir))
-    records, findings, broken = _read_all(files, prefix, real_root)
+    findings: list[Finding] = []
+    people = read_people(content_dir, prefix, findings)
+    records, broken = _read_all(files, prefix, real_root, people, findings)
     catalog = catalog or load_catalog()
     order = {kind: index for index, kind in enumerate(Kind)}
     position = {req_id: index for index, req_id in enumerate(catalog.requirements)}
@@ -101,12 +106,13 @@ def _load(
         criteria=criteria,
         shelf_life=shelf_life,
         expiry_window=expiry_window,
+        people=people,
     )
 
 
 def _read_all(
-    files: list[tuple[Path, str]], prefix: str, real_root: Path
-) -> tuple[list[Record], list[Finding], set[str]]:
+    files: list[tuple[Path, str]], prefix: str, real_root: Path, people: People, findings: list[Finding]
+) -> tuple[list[Record], set[str]]:
     """Read every file into records, in path order.
 
     Parsing in forked workers was measured and rejected: unpickling the parsed
@@ -114,14 +120,15 @@ def _read_all(
     either way on two cores).
     """
     records: list[Record] = []
-    findings: list[Finding] = []
     broken: set[str] = set()
     real_dirs: dict[str, str] = {}  # folder -> its real path, for this load only
     for path, rel in files:
         parsed = _parse_file(path, rel, f"{prefix}/{rel}", real_root, findings)
         if parsed is not None and (record := _build_record(*parsed, real_root, real_dirs, findings, broken)):
+            if isinstance(record.doc, Training) and record.doc.attendees_file:
+                _add_attendees(record, record.doc.attendees_file, real_root, real_dirs, people, findings)
             records.append(record)
-    return records, findings, broken
+    return records, broken
 
 
 def _display(path: Path, root: Path) -> str:
@@ -136,6 +143,9 @@ def _markdown_files(content_dir: Path) -> Iterator[tuple[Path, str]]:
     top = str(content_dir)
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if dirpath == top:
+            # The people register and acknowledgements are data, read by `read_people`.
+            dirnames[:] = [d for d in dirnames if d not in (PEOPLE_FOLDER, ACKNOWLEDGEMENTS_FOLDER)]
         rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.endswith(".md") and not name.startswith("."):
@@ -395,37 +405,61 @@ def _real_file(path: str, real_dirs: dict[str, str]) -> str:
 
 def _attach(record: Record, file: str, real_root: Path, real_dirs: dict[str, str]) -> None:
     """Resolve an evidence file; keep its size and hash, or the reason it is refused."""
-    source = record.source
-    line = source.line_of("file")
+    found = _resolve(record.source, "file", file, real_root, real_dirs, "evidence file")
+    if isinstance(found, Attachment):
+        record.attachment = found
+    else:
+        record.attachment_problem = found
+
+
+def _resolve(
+    source: Source, key: str, file: str, real_root: Path, real_dirs: dict[str, str], what: str
+) -> Attachment | Finding:
+    """A file a record names (under `key`), resolved inside the content folder, or the error refusing it."""
+    line = source.line_of(key)
     if os.path.isabs(file) or file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
-        record.attachment_problem = error(
-            source.display,
-            line,
-            "AIMS015",
-            f"evidence file '{file}' is an absolute path; give it relative to this record",
+        return error(
+            source.display, line, "AIMS015", f"{what} '{file}' is an absolute path; give it relative to this record"
         )
-        return
     target = _real_file(os.path.join(source.path.parent, file), real_dirs)
     root = str(real_root)
     if not target.startswith(root + os.sep):
-        record.attachment_problem = error(
-            source.display, line, "AIMS015", f"evidence file '{file}' lies outside the content folder; it was not read"
+        return error(
+            source.display, line, "AIMS015", f"{what} '{file}' lies outside the content folder; it was not read"
         )
-        return
     try:
         info = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):
-        record.attachment_problem = error(source.display, line, "AIMS014", f"evidence file '{file}' does not exist")
-        return
+        return error(source.display, line, "AIMS014", f"{what} '{file}' does not exist")
     except OSError as exc:
-        record.attachment_problem = error(
-            source.display, line, "AIMS014", f"evidence file '{file}' cannot be read: {exc.strerror or exc}"
-        )
-        return
+        return error(source.display, line, "AIMS014", f"{what} '{file}' cannot be read: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode) or not os.access(target, os.R_OK):
-        record.attachment_problem = error(
-            source.display, line, "AIMS014", f"evidence file '{file}' is not a readable file"
-        )
-        return
+        return error(source.display, line, "AIMS014", f"{what} '{file}' is not a readable file")
     rel = os.path.relpath(target, root).replace(os.sep, "/")
-    record.attachment = Attachment(Path(target), rel, info.st_size)
+    return Attachment(Path(target), rel, info.st_size)
+
+
+def _add_attendees(
+    record: Record, file: str, real_root: Path, real_dirs: dict[str, str], people: People, findings: list[Finding]
+) -> None:
+    """A training record's attendance file: its people join `attendees`; unknown ones are errors at their row."""
+    found = _resolve(record.source, "attendees_file", file, real_root, real_dirs, "attendance file")
+    if not isinstance(found, Attachment):
+        findings.append(found)
+        return
+    record.attachment = found
+    display = record.source.display[: len(record.source.display) - len(record.source.rel)] + found.rel
+    rows = read_attendees(found.path, display, findings)
+    if rows is None:
+        return
+    doc = record.doc
+    assert isinstance(doc, Training)
+    attendees = list(doc.attendees)
+    for person, line in rows:
+        if people and person not in people.persons and person not in people.broken:
+            hint = difflib.get_close_matches(person, list(people.persons), n=1, cutoff=0.75)
+            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            findings.append(error(display, line, "AIMS010", f"'{person}' is not in the people register{tip}"))
+        elif person not in attendees:
+            attendees.append(person)
+    record.doc = doc.model_copy(update={"attendees": attendees})

@@ -54,6 +54,8 @@ class Build:
         register = self._load()
         register.self_approval = self.settings.self_approval
         register.failed_expectation = self.settings.failed_expectation
+        register.acknowledgement_target = self.settings.acknowledgement_target
+        register.acknowledgement_grace = self.settings.acknowledgement_grace_days
         return register
 
     def _load(self) -> Register:

@@ -56,6 +56,12 @@ class Settings(BaseModel):
         "warning",
         description="How a measured result outside its threshold is reported (an error always, with `blocking: true`).",
     )
+    acknowledgement_target: Annotated[float, Field(ge=0, le=100)] = Field(
+        95, description="Per cent of the people who must acknowledge a document's current version that should have."
+    )
+    acknowledgement_grace_days: Annotated[int, Field(ge=0, le=3650)] = Field(
+        30, description="Days after a version's `effective` date (or a person's `joined`) before acknowledging is due."
+    )
     expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = Field(
         60, description="Evidence expiring within this many days is listed as an open item."
     )

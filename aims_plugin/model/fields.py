@@ -143,6 +143,15 @@ class Ref:
     catalog: str | None = None
 
 
+@dataclass(frozen=True)
+class Names:
+    """Marks a field whose values name people: a person's ID or name from the people register, or a role.
+
+    Where the AIMS has a people register, a value that names no one in it is a warning;
+    a build for the public shows the person's role instead of their name.
+    """
+
+
 def _id_text(value: Any) -> Any:
     # YAML reads `clause: 4.1` as a float; an ID is always text.
     if isinstance(value, bool):
@@ -184,6 +193,8 @@ IdList = Annotated[list[Id], BeforeValidator(text_list)]
 TextList = Annotated[list[Text], BeforeValidator(text_list)]
 Version = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=64)]
 Interval = Annotated[str, Field(pattern=INTERVAL.pattern)]
+#: Names of people (see `Names`).
+NameList = Annotated[list[Text], BeforeValidator(text_list), Names()]
 
 
 class Action(BaseModel):
@@ -193,7 +204,7 @@ class Action(BaseModel):
 
     id: Id = Field(description="Unique in the AIMS, like a document ID.")
     title: Text
-    owner: Text | None = None
+    owner: Annotated[Text | None, Names()] = None
     due: Date | None = None
     status: ActionStatus = ActionStatus.open
     closed_on: Date | None = None
@@ -230,10 +241,10 @@ class Document(BaseModel):
     )
     id: Id = Field(description="Unique in the AIMS; also the page's file name.")
     title: Text
-    owner: Text | None = None
+    owner: Annotated[Text | None, Names()] = None
     status: Status = Status.draft
     version: Version | None = None
-    approved_by: Text | None = None
+    approved_by: Annotated[Text | None, Names()] = None
     approved_on: Date | None = None
     effective: Date | None = None
     next_review: Date | None = Field(None, description="Derived from approved_on + review_every when not given.")

@@ -24,6 +24,8 @@ from .fields import (
     InclusionBasis,
     Interval,
     Lifecycle,
+    NameList,
+    Names,
     NonconformityGrade,
     Ref,
     RiskTier,
@@ -36,11 +38,24 @@ from .fields import (
 from .measures import Expectation
 
 
-class Policy(Document):
+#: `acknowledge_by: all`: everyone in the people register must acknowledge the document.
+EVERYONE = "all"
+
+
+class Acknowledged(Document):
+    """A document staff must acknowledge they have read."""
+
+    acknowledge_by: Annotated[IdList, Ref(kinds=("role",))] = Field(
+        default_factory=list,
+        description="Roles whose holders must acknowledge each major version (1.x -> 2.0), or `all`.",
+    )
+
+
+class Policy(Acknowledged):
     """A policy (AI policy, data policy, ...)."""
 
 
-class Procedure(Document):
+class Procedure(Acknowledged):
     """A procedure or process description."""
 
 
@@ -66,8 +81,8 @@ class Control(Document):
     justification: Text | None = None
     inclusion_basis: Annotated[list[InclusionBasis], BeforeValidator(text_list)] = Field(default_factory=list)
     implementation: Implementation = Implementation.not_started
-    reviewer: Text | None = None
-    approver: Text | None = None
+    reviewer: Annotated[Text | None, Names()] = None
+    approver: Annotated[Text | None, Names()] = None
     due: Date | None = None
     policies: Annotated[IdList, Ref(kinds=("policy", "procedure"))] = Field(default_factory=list)
     evidence: Annotated[IdList, Ref(kinds=("evidence",))] = Field(default_factory=list)
@@ -110,7 +125,9 @@ class Risk(Document):
     residual_impact: Score | None = None
     treatment: Treatment | None = None
     controls: Annotated[IdList, Ref(catalog="control")] = Field(default_factory=list)
-    accepted_by: Text | None = Field(None, description="Who accepted the residual risk (needed above appetite).")
+    accepted_by: Annotated[Text | None, Names()] = Field(
+        None, description="Who accepted the residual risk (needed above appetite)."
+    )
     accepted_on: Date | None = None
     actions: Actions = Field(default_factory=list, description="The treatment plan's actions.")
 
@@ -141,7 +158,7 @@ class ImpactAssessment(Document):
 
     system: Annotated[Id, Ref(kinds=("system",))]
     assessed_on: Date | None = None
-    assessor: Text | None = None
+    assessor: Annotated[Text | None, Names()] = None
     affected_groups: TextList = Field(default_factory=list)
     outcome: Text | None = None
 
@@ -160,7 +177,7 @@ class Evidence(Document):
         None, description="Its size in bytes, recorded with it."
     )
     collected_on: Date | None = None
-    collected_by: Text | None = None
+    collected_by: Annotated[Text | None, Names()] = None
     controls: Annotated[IdList, Ref(catalog="control")] = Field(default_factory=list)
     expires: Date | None = None
     shelf_life: Interval | None = Field(
@@ -210,8 +227,8 @@ class ManagementReview(Document):
     """A management review record."""
 
     held_on: Date | None = None
-    chair: Text | None = None
-    attendees: TextList = Field(default_factory=list)
+    chair: Annotated[Text | None, Names()] = None
+    attendees: NameList = Field(default_factory=list)
     actions: Actions = Field(default_factory=list, description="The review's decisions and actions.")
 
 
@@ -226,6 +243,37 @@ class Nonconformity(Document):
     due: Date | None = None
     closed_on: Date | None = None
     actions: Actions = Field(default_factory=list, description="Corrective actions.")
+
+
+class Role(Document):
+    """A role in the AIMS: its responsibilities (the body), who holds it, what they must read and know."""
+
+    holders: Annotated[IdList, Names()] = Field(
+        default_factory=list, description="IDs of the people who hold it (the people register's `roles` adds more)."
+    )
+    required_reading: Annotated[IdList, Ref(kinds=("policy", "procedure"))] = Field(
+        default_factory=list, description="Policies and procedures its holders must read."
+    )
+    competences: TextList = Field(
+        default_factory=list, description="What its holders must be competent in (labels that training records give)."
+    )
+    reports_to: Annotated[Id | None, Ref(kinds=("role",))] = None
+
+
+class Training(Document):
+    """A training session or course: who attended and which competences it gives."""
+
+    date: Date = Field(description="When it was held (or completed).")
+    provider: Text | None = None
+    competences: TextList = Field(default_factory=list, description="The competences it gives its attendees.")
+    valid_for: Interval | None = Field(None, description="How long the competences stay current, from its date.")
+    attendees: Annotated[IdList, Names()] = Field(default_factory=list, description="IDs of the people who attended.")
+    attendees_file: Text | None = Field(
+        None, description="A CSV file beside the record with a `person` column: more attendees, one per row."
+    )
+    evidence: Annotated[IdList, Ref(kinds=("evidence",))] = Field(
+        default_factory=list, description="Evidence of attendance (sign-in sheet, LMS export)."
+    )
 
 
 class Statement(Document):

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from . import kinds as k
-from .fields import Document, Ref
+from .fields import Document, Names, Ref
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,30 @@ SPECS: tuple[KindSpec, ...] = (
         pack_anchor="nonconformities",
     ),
     KindSpec(
+        "role",
+        k.Role,
+        "roles",
+        "Roles",
+        view=View("roles.html", "Roles and competence", rows="roles", page="roles-and-competence.md", nav=4),
+        nav=11,
+        pack=13,
+        pack_anchor="roles",
+        prose=True,
+        labels={"reports_to": "Reports to"},
+    ),
+    KindSpec(
+        "training",
+        k.Training,
+        "training",
+        "Training records",
+        layout="register",
+        register_folder="training-records",
+        view=View("training.html", "Training records", rows="training", nav=5),
+        pack=14,
+        pack_anchor="training",
+        labels={"valid_for": "Valid for", "attendees_file": "Attendance file"},
+    ),
+    KindSpec(
         "soa",
         k.Statement,
         "soa",
@@ -242,6 +266,14 @@ def ref_fields(model: type[Document]) -> dict[str, Ref]:
             if isinstance(meta, Ref):
                 found[name] = meta
     return found
+
+
+@functools.cache
+def name_fields(model: type[Any]) -> tuple[str, ...]:
+    """The fields of a model (a kind's, or `Action`) whose values name people."""
+    return tuple(
+        name for name, info in model.model_fields.items() if any(isinstance(meta, Names) for meta in info.metadata)
+    )
 
 
 def front_matter_schema() -> dict[str, Any]:

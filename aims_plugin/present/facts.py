@@ -11,8 +11,9 @@ from ..register.records import Record
 
 #: Fields the panel shows in its own table (`satisfies` is listed with the kind's fields).
 COMMON_FIELDS = frozenset(Document.model_fields) | {"title", "body"}
-#: Fields shown in tables of their own (actions; measured results), not as facts.
-OWN_TABLES = frozenset({"actions", "expectations"})
+#: Fields shown in tables of their own (actions; measured results; a role's holders; a training's attendees
+#: are counted in its register), not as facts.
+OWN_TABLES = frozenset({"actions", "expectations", "holders", "attendees"})
 
 Facts = list[tuple[str, list[tuple[str, str | None]]]]
 

@@ -60,6 +60,12 @@ CODES: dict[str, str] = {
     "AIMS041": "measured result outside its threshold",
     "AIMS042": "results file unreadable, or without a metric its expectations name",
     "AIMS043": "measured evidence not measured again within its interval (stale)",
+    "AIMS044": "people register or attendance file cannot be read, or has an invalid row",
+    "AIMS045": "acknowledgement row invalid, or of an unknown person, document or version",
+    "AIMS046": "role without holders",
+    "AIMS047": "role holder without a current training record giving a required competence",
+    "AIMS048": "acknowledgements of a document's current version below the target after the grace period",
+    "AIMS049": "a name that is in no people register and names no role",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows
@@ -78,6 +84,9 @@ GAP_CODES = frozenset(
         "AIMS038",
         "AIMS041",
         "AIMS043",
+        "AIMS046",
+        "AIMS047",
+        "AIMS048",
     }
 )
 

@@ -6,6 +6,7 @@ Later stages (checks, reports, outputs) read only this; none of them reads a fil
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -16,10 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalog import Catalog
-from ..files.history import History
-from ..model import Audience, Document, Kind, Status, spec_of
+from pydantic import BaseModel
+
+from ..files.history import History, Revision
+from ..model import Action, Audience, Document, Kind, Status, name_fields, spec_of
 from ..model.criteria import DEFAULT_CRITERIA, RiskCriteria
 from .findings import Finding
+from .people import People
 
 if TYPE_CHECKING:
     from ..files.results import Measurement
@@ -167,6 +171,14 @@ class Register:
     self_approval: str = "warning"
     #: How a failed expectation of measured evidence is reported: "warning" or "error".
     failed_expectation: str = "warning"
+    #: The people register and the acknowledgements (empty when the AIMS has none).
+    people: People = field(default_factory=People)
+    #: People's names may be shown (not in a build for the public: there, their roles stand for them).
+    show_names: bool = True
+    #: Share of the people who must acknowledge a document's current version that should have (per cent),
+    #: and the days after its `effective` date (or a person's `joined`) before the share is checked.
+    acknowledgement_target: float = 95.0
+    acknowledgement_grace: int = 30
     by_id: dict[str, Record] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -201,13 +213,20 @@ class Register:
                 withheld.add(record.topic)
                 withheld_kinds.add(record.kind.value)
         kept_ids = {id(r) for r in kept}
+        records = [r for r in self.records if id(r) in kept_ids]
+        history, show_names = self.history, audience != Audience.public
+        if not show_names and self.people:
+            # The public sees roles, not names: each person named is replaced by their role.
+            public = PublicNames(self.people, {r.id: r.doc.title for r in records if r.kind == "role"})
+            records = [public.record(r) for r in records]
+            history = public.history(history)
         return Register(
             content_dir=self.content_dir,
             catalog=self.catalog,
-            records=[r for r in self.records if id(r) in kept_ids],
+            records=records,
             findings=[],
             display_dir=self.display_dir,
-            history=self.history,
+            history=history,
             frameworks=self.frameworks,
             withheld=withheld,
             withheld_kinds=withheld_kinds,
@@ -216,4 +235,63 @@ class Register:
             expiry_window=self.expiry_window,
             self_approval=self.self_approval,
             failed_expectation=self.failed_expectation,
+            people=self.people,
+            show_names=show_names,
+            acknowledgement_target=self.acknowledgement_target,
+            acknowledgement_grace=self.acknowledgement_grace,
+        )
+
+
+#: What a build for the public shows for a person who holds no role.
+WITHHELD_NAME = "name withheld"
+
+
+class PublicNames:
+    """Replaces the names of people in the people register by their first role's title (public builds)."""
+
+    def __init__(self, people: People, role_titles: dict[str, str]) -> None:
+        self.people = people
+        self.role_titles = role_titles
+
+    def name(self, value: str) -> str:
+        person = self.people.find(value)
+        if person is None:
+            return value
+        titles = [self.role_titles[r] for r in person.roles if r in self.role_titles]
+        return titles[0] if titles else WITHHELD_NAME
+
+    def _fields(self, model: BaseModel, names: tuple[str, ...]) -> dict[str, object]:
+        update: dict[str, object] = {}
+        for key in names:
+            value = getattr(model, key)
+            if isinstance(value, str):
+                update[key] = self.name(value)
+            elif isinstance(value, list) and value:
+                shown = [self.name(item) for item in value]
+                update[key] = list(dict.fromkeys(shown))
+        return update
+
+    def record(self, record: Record) -> Record:
+        doc = record.doc
+        update = self._fields(doc, name_fields(type(doc)))
+        actions = getattr(doc, "actions", None)
+        if actions:
+            keys = name_fields(Action)
+            update["actions"] = [a.model_copy(update=self._fields(a, keys)) for a in actions]
+        if not any(update.get(key) != getattr(doc, key) for key in update):
+            return record
+        return dataclasses.replace(record, doc=doc.model_copy(update=update))
+
+    def history(self, history: History) -> History:
+        def revision(rev: Revision) -> Revision:
+            person = self.people.find(rev.email) or self.people.find(rev.author)
+            shown = self.name(person.id) if person else rev.author
+            approvers = tuple(self.name(name) for name in rev.approved_by)
+            return dataclasses.replace(rev, author=shown, email="" if person else rev.email, approved_by=approvers)
+
+        return dataclasses.replace(
+            history,
+            revisions={rel: [revision(r) for r in revs] for rel, revs in history.revisions.items()},
+            approvals={rel: [revision(r) for r in revs] for rel, revs in history.approvals.items()},
+            head=revision(history.head) if history.head else None,
         )

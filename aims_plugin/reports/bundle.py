@@ -10,6 +10,7 @@ from ..register.records import Register
 from .changes import ChangeReport
 from .coverage import ClauseRow, ControlCoverageRow, clause_coverage, control_coverage
 from .frameworks import FrameworkCoverage, framework_coverage
+from .people import AckRow, RoleRow, TrainingRow, acknowledgement_rows, role_rows, training_rows
 from .readiness import Readiness, readiness
 from .registers import EvidenceRow, HeatMap, RiskRow, SystemRow, evidence_index, heat_map, inventory, risk_register
 from .soa import SoaRow
@@ -32,6 +33,9 @@ class Reports:
     frameworks: list[FrameworkCoverage]
     #: The Stage 1 index of required documented information.
     stage1: list[Stage1Row]
+    roles: list[RoleRow]
+    training: list[TrainingRow]
+    acknowledgements: list[AckRow]
     #: Changes since the configured baseline, the sentence saying why there are none, or None (not asked for).
     changes: ChangeReport | str | None = None
 
@@ -60,5 +64,8 @@ def compute(view: Register, today: dt.date, changes: ChangeReport | str | None =
         systems=inventory(view, links),
         frameworks=[framework_coverage(view, name, ready.soa, links) for name in view.frameworks],
         stage1=stage1_index(view, links, {"scope": scope}),
+        roles=role_rows(view, today),
+        training=training_rows(view, today),
+        acknowledgements=acknowledgement_rows(view, today),
         changes=changes,
     )

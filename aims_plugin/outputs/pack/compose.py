@@ -24,6 +24,14 @@ from ...present.linker import Linker, record_heading
 from ...present.templates import Templates, demote_headings, link_helpers, md_escape
 from ...register.records import Record, Register
 from ...reports.bundle import Reports
+from ...reports.people import template_context
+
+#: Where the site pages that templates link to are in the pack.
+PACK_ANCHORS = {
+    "statement-of-applicability.md": "#soa",
+    "acknowledgements.md": "#acknowledgements",
+    "required-reading.md": "#roles",
+}
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 #: Register tables are cut into tables of this many rows: WeasyPrint lays out
@@ -98,7 +106,7 @@ def build_pack(
     ctx: dict[str, Any] = {
         **link_helpers(linker.pack_href, linker.label),
         "href": linker.pack_href,
-        "url": lambda target: "#soa" if target.startswith("statement-of-applicability") else "#contents",
+        "url": lambda target: PACK_ANCHORS.get(target, "#contents"),
         "label": linker.label,
         "today": reports.today,
         "criteria": view.criteria,
@@ -114,6 +122,7 @@ def build_pack(
         "page_src": "",
         "pager": [],
         "cell_href": lambda kind: lambda likelihood, impact: f"#cell-{kind}-{likelihood}-{impact}",
+        **template_context(reports.roles, view),
     }
     manifest = _manifest(view)
     digest = hashlib.sha256("".join(f"{rel} {sha}\n" for rel, sha, _ in manifest).encode()).hexdigest()
@@ -149,6 +158,7 @@ def build_pack(
         manifest=manifest,
         changes=reports.changes,
         frameworks=reports.frameworks,
+        acknowledgements=reports.acknowledgements if view.show_names else [],
         digest=digest,
         created=created,
         page_size=PAGE_SIZES.get(options.page_size.lower(), "A4"),
@@ -236,4 +246,8 @@ def _manifest(view: Register) -> list[tuple[str, str, int]]:
         if record.attachment is not None:
             arel = f"{view.display_dir}/{record.attachment.rel}"
             rows[arel] = (arel, record.attachment.sha256, record.attachment.size)
+    if view.show_names:
+        # The people register and the acknowledgements the pack's figures come from.
+        for path, sha, size in view.people.files:
+            rows[path] = (path, sha, size)
     return [rows[key] for key in sorted(rows)]

@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 
 from ...model import SPECS, KindSpec
 from ...present.linker import catalog_entries, register_page
-from .pages import CHANGES, COVERAGE, OWNERS, READINESS, SOA, STAGE1, SitePlan, framework_page
+from .pages import (
+    ACKNOWLEDGEMENTS,
+    CHANGES,
+    COVERAGE,
+    OWNERS,
+    READINESS,
+    REQUIRED_READING,
+    SOA,
+    STAGE1,
+    SitePlan,
+    framework_page,
+)
 
 #: In the nav, a kind lists its documents one by one up to this many.
 NAV_LIMIT = 50
@@ -35,6 +46,10 @@ def site_nav(plan: SitePlan) -> NavItem:
         assert spec.view is not None
         page = spec.view.page or register_page(spec.register_folder or spec.folder, 0)
         section.children.append(NavItem(spec.view.title, page))
+    if plan.reports.roles:
+        section.children.append(NavItem("Required reading by role", REQUIRED_READING))
+    if plan.shows_acknowledgements:
+        section.children.append(NavItem("Acknowledgements", ACKNOWLEDGEMENTS))
     for framework, catalog in plan.view.frameworks.items():
         section.children.append(NavItem(catalog.title, framework_page(framework)))
     if plan.reports.changes is not None:

@@ -28,6 +28,7 @@ from ...present.linker import Linker, catalog_entries, page_url, record_heading,
 from ...present.templates import Templates, demote_headings, link_helpers, md_escape
 from ...register.records import Record
 from ...reports.bundle import Reports
+from ...reports.people import template_context
 from ..exports import soa_csv, soa_json
 
 #: The stable URLs of the generated views (a contract: links point here).
@@ -36,6 +37,8 @@ READINESS = "readiness.md"
 COVERAGE = "coverage.md"
 STAGE1 = "stage-1-index.md"
 CHANGES = "changes.md"
+ACKNOWLEDGEMENTS = "acknowledgements.md"
+REQUIRED_READING = "required-reading.md"
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,17 @@ class SitePlan:
             "prefix": "",
             "anchor": lambda record: record.id,
             "soa_anchor": lambda control: control,
+            **self.people_context,
         }
+
+    @functools.cached_property
+    def people_context(self) -> dict[str, Any]:
+        return template_context(self.reports.roles, self.view)
+
+    @property
+    def shows_acknowledgements(self) -> bool:
+        """Acknowledgements are shown to internal and auditor audiences only (they are about named people)."""
+        return self.view.show_names and bool(self.reports.acknowledgements)
 
     def _html(self, template: str, src: str, **context: Any) -> Html:
         return Html(scrollable(self.templates.render(template, **{**self._ctx(src), **context})))
@@ -199,6 +212,7 @@ class SitePlan:
                 reading=reading,
                 changes=self.reports.changes is not None,
                 pack_file=self.options.pack_file,
+                roles=bool(self.reports.roles),
             )
         )
 
@@ -256,6 +270,12 @@ class SitePlan:
                 rows = getattr(self.reports, spec.view.rows)
                 yield _view(src, spec.view.title, self._html(spec.view.template, src, rows=rows))
         yield from self._owner_pages()
+        if self.shows_acknowledgements:
+            block = self._html("acknowledgements.html", ACKNOWLEDGEMENTS, rows=self.reports.acknowledgements)
+            yield _view(ACKNOWLEDGEMENTS, "Acknowledgements", block)
+        if self.reports.roles:
+            block = self._html("required_reading.html", REQUIRED_READING, rows=self.reports.roles)
+            yield _view(REQUIRED_READING, "Required reading by role", block)
         for spec in sorted(SPECS, key=lambda s: s.nav):
             if spec.index and spec.layout == "page":
                 src = f"{spec.folder}/index.md"
@@ -310,7 +330,14 @@ class SitePlan:
             ]
             if spec.catalog_type is not None:
                 blocks.append(self._requirement(key, src))
+            ack = self.acknowledgement(record)
+            if ack is not None:
+                blocks.append(self._html("ack_line.html", src, row=ack))
             blocks.append(body.strip())
+            role = self.role(record)
+            if role is not None:
+                heading = Html('<h2 id="holders">Holders</h2>')
+                blocks += [heading, self._html("role_holders.html", src, row=role)]
             blocks.append(self._html("related.html", src, groups=self.related(record)))
             history = self.view.history
             revisions = history.of(record.source.rel)
@@ -399,6 +426,14 @@ class SitePlan:
 
     def related(self, record: Record) -> list[tuple[str, list[Record]]]:
         return referenced_by(record, self.reports.links)
+
+    def acknowledgement(self, record: Record) -> Any:
+        if not self.shows_acknowledgements:
+            return None
+        return next((row for row in self.reports.acknowledgements if row.record is record), None)
+
+    def role(self, record: Record) -> Any:
+        return next((row for row in self.reports.roles if row.record is record), None)
 
 
 #: Folder of the owners' "my work" pages.
