@@ -123,11 +123,13 @@ def _ack_rows(register: Register, ack: AckFile, documents: dict, today: dt.date)
         key, now = version_key(version), version_key(current or "")
         if key is None:
             problems[(document, version)] = (
-                f"column 'version': '{version}' is not a version (write it as the document does, e.g. {current or '1.0'})"
+                f"column 'version': '{version}' is not a version "
+                f"(write it as the document does, e.g. {current or '1.0'})"
             )
         elif current is None or now is None or key > now:
             problems[(document, version)] = (
-                f"column 'version': {document} has no version {version} (its current version is {current or 'not given'})"
+                f"column 'version': {document} has no version {version} "
+                f"(its current version is {current or 'not given'})"
             )
     if problems:
         for i, pair in enumerate(zip(ack.documents, ack.versions, strict=True)):
@@ -192,7 +194,8 @@ def check_names(register: Register, today: dt.date) -> Iterator[Finding]:
                     src.display,
                     src.line_of("actions", index),
                     "AIMS049",
-                    f"actions[{index}].owner: '{action.owner}' is in no people register and names no role{_hint(action.owner, choices)}",
+                    f"actions[{index}].owner: '{action.owner}' is in no people register and names no role"
+                    + _hint(action.owner, choices),
                 )
 
 

@@ -10,7 +10,6 @@ and each is checked once.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
 import hashlib
 import io

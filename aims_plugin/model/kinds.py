@@ -37,7 +37,6 @@ from .fields import (
 )
 from .measures import Expectation
 
-
 #: `acknowledge_by: all`: everyone in the people register must acknowledge the document.
 EVERYONE = "all"
 

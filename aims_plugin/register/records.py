@@ -16,9 +16,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import Catalog
 from pydantic import BaseModel
 
+from ..catalog import Catalog
 from ..files.history import History, Revision
 from ..model import Action, Audience, Document, Kind, Status, name_fields, spec_of
 from ..model.criteria import DEFAULT_CRITERIA, RiskCriteria
