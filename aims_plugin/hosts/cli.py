@@ -372,6 +372,99 @@ def evidence_ingest(file: Path, record_id: str, root: Path, today: dt.datetime |
 
 
 @main.command()
+@click.argument("document")
+@click.option(
+    "--as", "who", required=True, help="The person acknowledging: an ID, a name or an e-mail of the register."
+)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", help="The AIMS project.")
+@TODAY
+def acknowledge(document: str, who: str, root: Path, today: dt.datetime | None) -> None:
+    """Record that a person has read the current version of DOCUMENT (a policy or procedure).
+
+    Appends a row (person, document, version, date) to acknowledgements/acknowledgements.csv;
+    commit it, and the commit says who recorded it.
+    """
+    from .acknowledge import AcknowledgeError, default_target
+    from .acknowledge import acknowledge as record_acknowledgement
+
+    build = _build(root, _today(today))
+    target = default_target(build.content_dir)
+    try:
+        row, already = record_acknowledgement(build.register, document, who, _today(today), target)
+    except AcknowledgeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(ExitCode.findings)
+    if already:
+        click.echo(f"{already}: nothing to add")
+        return
+    shown = (
+        target.relative_to(project_root) if (project_root := _display_root(build.root)) in target.parents else target
+    )
+    click.echo(f"{shown}: {row.person} acknowledged {row.document} version {row.version} on {row.date}")
+
+
+@main.group("import")
+def import_() -> None:
+    """Bring records in from other systems (an LMS or HR export)."""
+
+
+@import_.command("acknowledgements")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--map",
+    "mapping",
+    required=True,
+    help="Our columns from theirs: person=EmployeeID,document=PolicyRef,date=CompletedOn[,version=Ver].",
+)
+@click.option("--date-format", default=None, help="How the export writes dates, e.g. %d/%m/%Y (default: ISO).")
+@click.option("--into", default=None, help="File under acknowledgements/ to append to (default: FILE's name).")
+@click.option("--skip-refused", is_flag=True, help="Import the rows that can be placed even when some cannot.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", help="The AIMS project.")
+def import_acknowledgements(
+    file: Path, mapping: str, date_format: str | None, into: str | None, skip_refused: bool, root: Path
+) -> None:
+    """Import acknowledgements from an LMS or HR export (CSV), mapping its columns to ours.
+
+    A person may be given by ID, e-mail or name; a row without a version
+    acknowledges the document's current one. Rows that cannot be placed are
+    listed as path:line: reason; unless --skip-refused, nothing is written then
+    and the command exits 1.
+    """
+    from .acknowledge import AcknowledgeError, append_rows, default_target, import_rows
+
+    build = _build(root, dt.date.today())
+    try:
+        pairs = dict(part.split("=", 1) for part in mapping.split(",") if part.strip())
+    except ValueError:
+        raise click.UsageError("--map takes ours=theirs pairs separated by commas") from None
+    pairs = {k.strip(): v.strip() for k, v in pairs.items()}
+    name = into or (file.stem + ".csv")
+    if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".csv"):
+        raise click.UsageError("--into takes a plain file name ending in .csv")
+    target = default_target(build.content_dir, name)
+    if target.resolve() == file.resolve():
+        raise click.UsageError("the export cannot be imported into itself")
+    try:
+        result = import_rows(build.register, file, str(file), pairs, date_format)
+        for reason in result.refused:
+            click.echo(reason, err=True)
+        if result.refused and not skip_refused:
+            click.echo(f"{plural(len(result.refused), 'row')} refused: nothing imported", err=True)
+            sys.exit(ExitCode.findings)
+        if result.rows:
+            append_rows(target, result.rows)
+    except AcknowledgeError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(
+        f"{target}: {plural(len(result.rows), 'acknowledgement')} imported"
+        + (f", {result.duplicates} already recorded" if result.duplicates else "")
+        + (f", {len(result.refused)} refused" if result.refused else "")
+    )
+    if result.refused:
+        sys.exit(ExitCode.findings)
+
+
+@main.command()
 @click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--at-commit", is_flag=True, help="Read the files from the commit the pack names, not the working tree.")
