@@ -22,6 +22,7 @@ TODAY = dt.date.today()
 LONG_AGO = TODAY - dt.timedelta(days=400)
 RECENT = TODAY - dt.timedelta(days=5)
 
+ACK = "person,document,version,date\n"
 PEOPLE = """\
 id,name,email,roles,team,joined
 P1,Ada Byron,ada@example.org,R-GOV,Governance,
@@ -134,30 +135,28 @@ BAD_ROWS = [
     ),
     (
         "ack of an unknown person",
-        {
-            "content/acknowledgements/x.csv": "person,document,version,date\nP1,POL-A,1.0,2026-01-05\nP9,POL-A,1.0,2026-01-05\n"
-        },
+        {"content/acknowledgements/x.csv": ACK + "P1,POL-A,1.0,2026-01-05\nP9,POL-A,1.0,2026-01-05\n"},
         "AIMS045",
         "content/acknowledgements/x.csv:3:",
         "'P9' is not in the people register",
     ),
     (
         "ack with a bad date",
-        {"content/acknowledgements/x.csv": "person,document,version,date\nP1,POL-A,1.0,05/01/2026\n"},
+        {"content/acknowledgements/x.csv": ACK + "P1,POL-A,1.0,05/01/2026\n"},
         "AIMS045",
         "content/acknowledgements/x.csv:2:",
         "use YYYY-MM-DD (got '05/01/2026')",
     ),
     (
         "ack of an unknown document",
-        {"content/acknowledgements/x.csv": "person,document,version,date\nP1,POL-B,1.0,2026-01-05\n"},
+        {"content/acknowledgements/x.csv": ACK + "P1,POL-B,1.0,2026-01-05\n"},
         "AIMS045",
         "content/acknowledgements/x.csv:2:",
         "no policy or procedure has the ID 'POL-B'",
     ),
     (
         "ack of a version not issued",
-        {"content/acknowledgements/x.csv": "person,document,version,date\nP1,POL-A,2.0,2026-01-05\n"},
+        {"content/acknowledgements/x.csv": ACK + "P1,POL-A,2.0,2026-01-05\n"},
         "AIMS045",
         "content/acknowledgements/x.csv:2:",
         "POL-A has no version 2.0 (its current version is 1.0)",
@@ -165,7 +164,8 @@ BAD_ROWS = [
     (
         "BOM and CRLF keep lines",
         {
-            "content/acknowledgements/x.csv": "\ufeffperson,document,version,date\r\nP1,POL-A,1.0,2026-01-05\r\nP9,POL-A,1.0,2026-01-05\r\n"
+            "content/acknowledgements/x.csv": "\ufeff"
+            + (ACK + "P1,POL-A,1.0,2026-01-05\nP9,POL-A,1.0,2026-01-05\n").replace("\n", "\r\n")
         },
         "AIMS045",
         "content/acknowledgements/x.csv:3:",
@@ -173,18 +173,14 @@ BAD_ROWS = [
     ),
     (
         "a quoted value over two lines moves the rows after it",
-        {
-            "content/acknowledgements/x.csv": 'person,document,version,date\n"P1\n",POL-A,1.0,2026-01-05\nP9,POL-A,1.0,2026-01-05\n'
-        },
+        {"content/acknowledgements/x.csv": ACK + '"P1\n",POL-A,1.0,2026-01-05\nP9,POL-A,1.0,2026-01-05\n'},
         "AIMS045",
         "content/acknowledgements/x.csv:4:",
         "'P9' is not in the people register",
     ),
     (
         "ack file not UTF-8",
-        {
-            "content/acknowledgements/x.csv": b"person,document,version,date\nP1,POL-A,1.0,2026-01-05\nP\xe9,POL-A,1.0,2026-01-05\n"
-        },
+        {"content/acknowledgements/x.csv": ACK.encode() + b"P1,POL-A,1.0,2026-01-05\nP\xe9,POL-A,1.0,2026-01-05\n"},
         "AIMS045",
         "content/acknowledgements/x.csv:3:",
         "not UTF-8",
@@ -417,3 +413,26 @@ def test_import_names_a_column_the_export_lacks(tree):
         main, ["import", "acknowledgements", str(export), "--map", "person=A,document=B,date=C", "--root", str(root)]
     )
     assert result.exit_code == 2 and "has no column 'C'" in result.output
+
+
+def test_the_fast_csv_path_reads_what_the_csv_module_reads(tmp_path):
+    """Files without quotes are split on commas and newlines; the result is the csv module's."""
+    import csv
+    import random
+
+    from aims_plugin.files.people import read_table
+
+    rng = random.Random(5)
+    cells = ["P1", "", " x ", "a b", "2026-01-05", "é", "POL-A", "\t"]
+    for case in range(60):
+        width = rng.randint(1, 5)
+        rows = [[rng.choice(cells) for _ in range(width)] for _ in range(rng.randint(0, 8))]
+        ending = rng.choice(["\n", "\r\n"])
+        text = ending.join(",".join(["h"] * width if i == 0 else row) for i, row in enumerate([[], *rows]))
+        text += ending if rng.random() < 0.7 else ""
+        path = tmp_path / f"t{case}.csv"
+        path.write_bytes(text.encode("utf-8"))
+        table = read_table(path, "t.csv", "AIMS045", [])
+        expected = [r for r in csv.reader(text.splitlines(keepends=True)) if any(c.strip() for c in r)][1:]
+        assert table is not None and table.rows == expected, text
+        assert [row for row in zip(*table.columns(), strict=True)] == [tuple(r) for r in expected]

@@ -345,6 +345,10 @@ def test_a_record_of_every_kind_has_a_page_or_entry_and_a_pack_anchor(tree):
                 id="MR-1", title="Review", actions=[{"id": "ACT-2", "title": "Book the audit", "status": "open"}]
             ),
             "content/nonconformities/NC-1.md": front(id="NC-1", title="Finding", source="AUD-1"),
+            "content/roles/ROLE-1.md": front(id="ROLE-1", title="Owner", competences=["awareness"]),
+            "content/training/TRN-1.md": front(
+                id="TRN-1", title="Course", date="2026-01-05", competences=["awareness"]
+            ),
         }
     )
     root = tree(files)

@@ -97,7 +97,7 @@ def _ack_rows(register: Register, ack: AckFile, documents: dict, today: dt.date)
         return ((i, v) for i, v in enumerate(values) if v in bad)
 
     unknown = set(ack.persons) - people.persons.keys() - people.broken
-    for i, person in rows_with(ack.persons, unknown):
+    for i, person in rows_with(ack.persons, unknown) if unknown else ():
         yield error(
             ack.display,
             ack.lines[i],
@@ -106,7 +106,7 @@ def _ack_rows(register: Register, ack: AckFile, documents: dict, today: dt.date)
         )
     names = sorted(documents)
     problems: dict[tuple[str, str], str] = {}
-    for document, version in set(zip(ack.documents, ack.versions, strict=True)):
+    for document, version in ack.distinct_pairs:
         record = documents.get(document)
         if record is None:
             if document in register.broken_ids:
@@ -135,7 +135,7 @@ def _ack_rows(register: Register, ack: AckFile, documents: dict, today: dt.date)
         for i, pair in enumerate(zip(ack.documents, ack.versions, strict=True)):
             if pair in problems:
                 yield error(ack.display, ack.lines[i], "AIMS045", problems[pair])
-    later = {day for day in set(ack.dates) if day > today}
+    later = {day for day in ack.distinct_dates if day > today}
     for i, day in enumerate(ack.dates) if later else ():
         if day in later:
             yield warning(

@@ -449,17 +449,20 @@ def _add_attendees(
         return
     record.attachment = found
     display = record.source.display[: len(record.source.display) - len(record.source.rel)] + found.rel
-    rows = read_attendees(found.path, display, findings)
-    if rows is None:
+    read = read_attendees(found.path, display, findings)
+    if read is None:
         return
+    persons, lines = read
     doc = record.doc
     assert isinstance(doc, Training)
-    attendees = list(doc.attendees)
-    for person, line in rows:
-        if people and person not in people.persons and person not in people.broken:
-            hint = difflib.get_close_matches(person, list(people.persons), n=1, cutoff=0.75)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
-            findings.append(error(display, line, "AIMS010", f"'{person}' is not in the people register{tip}"))
-        elif person not in attendees:
-            attendees.append(person)
-    record.doc = doc.model_copy(update={"attendees": attendees})
+    unknown = set(persons) - people.persons.keys() - people.broken if people else set()
+    if unknown:
+        choices = list(people.persons)
+        for person, line in zip(persons, lines, strict=True):
+            if person in unknown:
+                hint = difflib.get_close_matches(person, choices, n=1, cutoff=0.75)
+                tip = f"; did you mean '{hint[0]}'?" if hint else ""
+                findings.append(error(display, line, "AIMS010", f"'{person}' is not in the people register{tip}"))
+    attendees = dict.fromkeys(doc.attendees)
+    attendees.update(dict.fromkeys(p for p in persons if p not in unknown) if unknown else dict.fromkeys(persons))
+    record.doc = doc.model_copy(update={"attendees": list(attendees)})

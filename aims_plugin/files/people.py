@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,10 @@ from ..model.people import (
     ACKNOWLEDGEMENTS_FOLDER,
     PEOPLE_FOLDER,
     PERSON,
+    PERSON_COLUMN_VALIDATORS,
     PERSON_COLUMNS,
-    PERSON_ROWS,
     parse_day,
+    role_ids,
 )
 from ..register.findings import Finding, error, warning
 from ..register.people import AckFile, People, Person
@@ -41,16 +43,49 @@ MAX_CSV_BYTES = 64 * 1024 * 1024
 csv.field_size_limit(1024 * 1024)
 
 
-@dataclass
 class Table:
-    """A CSV file read: its header, its non-empty rows and the line each row starts on."""
+    """A CSV file read: its header, its non-empty rows and the line each row starts on.
 
-    display: str
-    header: list[str]
-    rows: list[list[str]]
-    lines: list[int]
-    sha256: str
-    size: int
+    Rows are kept as one flat list of cells when every line has the header's
+    number of values (the common case, and the fast one for files of 50,000
+    rows): columns are then slices of it, never rows rebuilt one by one.
+    """
+
+    def __init__(
+        self,
+        display: str,
+        header: list[str],
+        sha256: str,
+        size: int,
+        *,
+        rows: list[list[str]] | None = None,
+        flat: list[str] | None = None,
+        lines: Sequence[int] = (),
+    ) -> None:
+        self.display, self.header, self.sha256, self.size = display, header, sha256, size
+        self._rows, self._flat, self.lines = rows, flat, lines
+        #: Values may carry spaces or tabs around them (to be stripped); False only when the file has none.
+        self.padded = True
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @functools.cached_property
+    def rows(self) -> list[list[str]]:
+        if self._rows is None:
+            flat, width = self._flat or [], self.width
+            self._rows = [flat[i : i + width] for i in range(0, len(flat), width)]
+        return self._rows
+
+    def columns(self) -> list[tuple[str, ...]]:
+        """Each column's values, in row order (for tables whose rows all have the header's width)."""
+        if self._flat is not None:
+            return [tuple(self._flat[j :: self.width]) for j in range(self.width)]
+        return [tuple(column) for column in zip(*self.rows, strict=True)] if self.rows else [()] * self.width
 
     def line(self, index: int) -> int:
         return self.lines[index]
@@ -74,10 +109,13 @@ def read_table(path: Path, display: str, code: str, findings: list[Finding]) -> 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        fail(
-            raw[: exc.start].count(b"\n") + 1, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        )
+        where = raw[: exc.start].count(b"\n") + 1
+        fail(where, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
         return None
+    digest, size = hashlib.sha256(raw).hexdigest(), len(raw)
+    table = _plain_table(text, display, digest, size)
+    if table is not None:
+        return table
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
@@ -99,8 +137,34 @@ def read_table(path: Path, display: str, code: str, findings: list[Finding]) -> 
         fail(1, "the file is empty: it needs a header row naming its columns")
         return None
     header = [cell.strip() for cell in kept[0][0]]
-    digest = hashlib.sha256(raw).hexdigest()
-    return Table(display, header, [r for r, _ in kept[1:]], [n for _, n in kept[1:]], digest, len(raw))
+    return Table(display, header, digest, size, rows=[r for r, _ in kept[1:]], lines=[n for _, n in kept[1:]])
+
+
+def _plain_table(text: str, display: str, digest: str, size: int) -> Table | None:
+    """The fast path: a file without quotes, blank lines or ragged rows is split on commas and
+    newlines, which is what the csv module reads from it; anything else goes to the csv module."""
+    if '"' in text or not text.strip():
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None  # a lone carriage return ends a row for the csv module
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if "" in lines:
+        return None
+    header = [cell.strip() for cell in lines[0].split(",")]
+    commas = len(header) - 1
+    body = lines[1:]
+    if body and set(map(str.count, body, repeat(","))) != {commas}:
+        return None
+    if body and min(map(len, body)) <= commas + 2 and any(not line.strip(", \t") for line in body):
+        return None  # a row of empty values: the csv path leaves it out
+    flat = text[len(lines[0]) + 1 :].rstrip("\n").replace("\n", ",").split(",") if body else []
+    table = Table(display, header, digest, size, flat=flat, lines=range(2, len(body) + 2))
+    table.padded = " " in text or "\t" in text
+    return table
 
 
 def check_header(
@@ -131,7 +195,7 @@ def check_header(
 def ragged(table: Table, code: str, findings: list[Finding]) -> set[int]:
     """Rows whose number of values is not the header's: errors, and left out."""
     width = len(table.header)
-    if all(len(row) == width for row in table.rows):
+    if table._flat is not None or all(len(row) == width for row in table.rows):
         return set()
     bad = {i for i, row in enumerate(table.rows) if len(row) != width}
     for i in sorted(bad):
@@ -186,36 +250,53 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
         return
     people.files.append((display, table.sha256, table.size))
     columns = check_header(table, PERSON_COLUMNS, ("id", "name"), CODE, findings)
-    if columns is None:
+    if columns is None or not len(table):
         return
     skip = ragged(table, CODE, findings)
-    wanted = [(name, i) for name, i in columns.items() if name in PERSON_COLUMNS]
-    index = [i for i in range(len(table.rows)) if i not in skip]
-    entries = [{name: value for name, i in wanted if (value := table.rows[r][i].strip())} for r in index]
-    try:
-        valid = PERSON_ROWS.validate_python(entries)
-        bad: set[int] = set()
-    except ValidationError as exc:
-        bad = set()
-        for problem in exc.errors(include_url=False):
-            loc = problem.get("loc", ())
-            at = loc[0] if loc and isinstance(loc[0], int) else 0
-            bad.add(at)
-            column = str(loc[1]) if len(loc) > 1 else ""
-            findings.append(error(display, table.line(index[at]), CODE, _row_message(column, problem)))
-        valid = [PERSON.validate_python(entries[i]) for i in range(len(entries)) if i not in bad]
-    rows = [index[i] for i in range(len(entries)) if i not in bad]
-    for i in sorted(bad):
-        if (key := entries[i].get("id")) is not None:
-            people.broken.add(key)
-    for entry, row in zip(valid, rows, strict=True):
-        _add_person(people, entry, display, table.line(row), findings)
+    cells = table.columns() if not skip else _columns([r for i, r in enumerate(table.rows) if i not in skip])
+    lines = [n for i, n in enumerate(table.lines) if i not in skip] if skip else table.lines
+    # Column by column, each in one call to pydantic-core, with `PersonEntry`'s rules.
+    values: dict[str, list[Any]] = {}
+    bad: set[int] = set()
+    for name in PERSON_COLUMNS:
+        if name not in columns:
+            continue
+        column = cells[columns[name]]
+        try:
+            values[name] = PERSON_COLUMN_VALIDATORS[name].validate_python(column)
+        except ValidationError as exc:
+            values[name] = list(column)
+            for problem in exc.errors(include_url=False):
+                at = problem["loc"][0] if problem.get("loc") and isinstance(problem["loc"][0], int) else 0
+                if at in bad:
+                    continue  # one message per row is enough: a union reports each of its choices
+                bad.add(at)
+                findings.append(error(display, lines[at], CODE, _row_message(name, problem)))
+    count = len(lines)
+    ids, names = values["id"], values["name"]
+    emails = values.get("email") or repeat("", count)
+    roles = map(role_ids, values["roles"]) if "roles" in values else repeat((), count)
+    teams = values.get("team") or repeat("", count)
+    joined = [day or None for day in values["joined"]] if "joined" in values else repeat(None, count)
+    made = list(map(Person, ids, names, emails, roles, teams, joined, repeat(display, count), lines))
+    if bad:
+        people.broken.update(str(ids[i]).strip() for i in bad if str(ids[i]).strip())
+        made = [p for i, p in enumerate(made) if i not in bad]
+    _add_people(people, made, findings)
+
+
+def _columns(rows: list[list[str]]) -> list[tuple[str, ...]]:
+    return [tuple(column) for column in zip(*rows, strict=True)]
 
 
 def _row_message(column: str, problem: dict[str, Any]) -> str:
     message = problem["msg"].replace("Value error, ", "")
-    if problem["type"] == "missing":
+    if problem["type"] == "missing" or (
+        problem["type"] == "string_too_short" and not str(problem.get("input")).strip()
+    ):
         return f"column '{column}' is empty: every row needs it"
+    if problem["type"] == "string_pattern_mismatch" and column in ("id", "roles"):
+        message = "use letters, digits, '.', '-' and '_' only"
     if problem["type"] == "string_pattern_mismatch" and column == "email":
         message = "not an e-mail address"
     if column == "joined" or problem["type"].startswith("date"):
@@ -242,40 +323,48 @@ def _person_md(path: Path, display: str, people: People, findings: list[Finding]
         findings.append(error(display, refused.line, refused.code, refused.message))
         return
     data.pop("kind", None)
+    for key in data:
+        if key not in PERSON_COLUMNS:
+            hint = difflib.get_close_matches(str(key), PERSON_COLUMNS, n=1, cutoff=0.75)
+            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            findings.append(warning(display, lines.get(key, 1), "AIMS007", f"unknown key '{key}' for a person{tip}"))
     try:
         entry = PERSON.validate_python(data)
     except ValidationError as exc:
         for problem in exc.errors(include_url=False):
             key = str(problem["loc"][0]) if problem.get("loc") else ""
             message = _row_message(key, problem).replace("column", "key")
-            if problem["type"] == "extra_forbidden":
-                hint = difflib.get_close_matches(key, PERSON_COLUMNS, n=1, cutoff=0.75)
-                message = f"unknown key '{key}' for a person" + (f"; did you mean '{hint[0]}'?" if hint else "")
             findings.append(error(display, lines.get(key, 1), "AIMS006", message))
         if isinstance(data.get("id"), str):
             people.broken.add(data["id"])
         return
-    _add_person(people, entry, display, lines.get("id", 1), findings)
-
-
-def _add_person(people: People, entry: Any, display: str, line: int, findings: list[Finding]) -> None:
-    key = entry["id"]
-    first = people.persons.get(key)
-    if first is not None:
-        findings.append(
-            error(display, line, "AIMS009", f"person ID '{key}' is already used by {first.display}:{first.line}")
-        )
-        return
-    people.persons[key] = Person(
-        key,
+    get = entry.get
+    person = Person(
+        entry["id"],
         entry["name"],
-        entry.get("email", ""),
-        tuple(entry.get("roles", ())),
-        entry.get("team", ""),
-        entry.get("joined"),
+        get("email", ""),
+        role_ids(get("roles", ())),
+        get("team", ""),
+        get("joined") or None,
         display,
-        line,
+        lines.get("id", 1),
     )
+    _add_people(people, [person], findings)
+
+
+def _add_people(people: People, made: list[Person], findings: list[Finding]) -> None:
+    persons = people.persons
+    fresh = dict(zip((p.id for p in made), made, strict=True))
+    if len(fresh) == len(made) and not fresh.keys() & persons.keys():
+        persons.update(fresh)
+        return
+    for person in made:  # a person ID given twice: the first one counts
+        first = persons.get(person.id)
+        if first is not None:
+            message = f"person ID '{person.id}' is already used by {first.display}:{first.line}"
+            findings.append(error(person.display, person.line, "AIMS009", message))
+        else:
+            persons[person.id] = person
 
 
 # -- acknowledgements ---------------------------------------------------------------------
@@ -287,21 +376,28 @@ def _ack_csv(path: Path, display: str, people: People, findings: list[Finding]) 
         return
     people.files.append((display, table.sha256, table.size))
     columns = check_header(table, ACK_COLUMNS, ACK_COLUMNS, "AIMS045", findings)
-    if columns is None:
+    if columns is None or not len(table):
         return
     skip = ragged(table, "AIMS045", findings)
-    rows = [row for i, row in enumerate(table.rows) if i not in skip] if skip else table.rows
-    lines = [n for i, n in enumerate(table.lines) if i not in skip] if skip else table.lines
-    if not rows:
+    by_column = (
+        table.columns()
+        if not skip
+        else [tuple(c) for c in zip(*(r for i, r in enumerate(table.rows) if i not in skip), strict=True)]
+    )
+    lines: Sequence[int] = [n for i, n in enumerate(table.lines) if i not in skip] if skip else table.lines
+    if not by_column or not by_column[0]:
         return
-    by_column = list(zip(*rows, strict=True))
-    persons, documents, versions, dates = (tuple(v.strip() for v in by_column[columns[name]]) for name in ACK_COLUMNS)
+    persons, documents, versions, dates = (by_column[columns[name]] for name in ACK_COLUMNS)
+    if table.padded:
+        persons, documents, versions, dates = (tuple(map(str.strip, c)) for c in (persons, documents, versions, dates))
     # Each distinct date once: an export has a few hundred of them in tens of thousands of rows.
     days = {text: parse_day(text) for text in set(dates)}
-    bad = {i for i, text in enumerate(dates) if days[text] is None} if None in days.values() else set()
-    for i in sorted(bad):
-        got = dates[i] or "nothing"
-        findings.append(error(display, lines[i], "AIMS045", f"column 'date': use YYYY-MM-DD (got {got!r})"))
+    bad: set[int] = set()
+    if None in days.values():
+        bad = {i for i, text in enumerate(dates) if days[text] is None}
+        for i in sorted(bad):
+            got = dates[i] or "nothing"
+            findings.append(error(display, lines[i], "AIMS045", f"column 'date': use YYYY-MM-DD (got {got!r})"))
     for name, values in (("person", persons), ("document", documents), ("version", versions)):
         if "" in values:
             for i, value in enumerate(values):
@@ -310,23 +406,24 @@ def _ack_csv(path: Path, display: str, people: People, findings: list[Finding]) 
                     findings.append(
                         error(display, lines[i], "AIMS045", f"column '{name}' is empty: every row needs it")
                     )
-    keep: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
-        (lambda column: tuple(v for i, v in enumerate(column) if i not in bad)) if bad else (lambda column: column)
+    keep: Callable[[Sequence[Any]], tuple[Any, ...]] = (
+        (lambda column: tuple(v for i, v in enumerate(column) if i not in bad)) if bad else tuple
     )
+    kept_dates = keep(dates)
     people.ack_files.append(
         AckFile(
             display,
             keep(persons),
             keep(documents),
             keep(versions),
-            tuple(days[text] for text in keep(dates)),  # type: ignore[misc]
-            tuple(keep(tuple(lines))),
+            tuple(map(days.__getitem__, kept_dates)),
+            keep(lines),
         )
     )
 
 
-def read_attendees(path: Path, display: str, findings: list[Finding]) -> list[tuple[str, int]] | None:
-    """The `person` column of a training record's attendance file, with each row's line."""
+def read_attendees(path: Path, display: str, findings: list[Finding]) -> tuple[list[str], Sequence[int]] | None:
+    """The `person` column of a training record's attendance file, and each row's line."""
     table = read_table(path, display, CODE, findings)
     if table is None:
         return None
@@ -334,13 +431,17 @@ def read_attendees(path: Path, display: str, findings: list[Finding]) -> list[tu
     if columns is None:
         return None
     skip = ragged(table, CODE, findings)
-    at = columns["person"]
-    found = []
-    for i, row in enumerate(table.rows):
-        if i in skip:
-            continue
-        if not row[at].strip():
-            findings.append(error(display, table.line(i), CODE, "column 'person' is empty: every row needs it"))
-            continue
-        found.append((row[at].strip(), table.line(i)))
-    return found
+    if skip:
+        rows = [(row[columns["person"]], table.line(i)) for i, row in enumerate(table.rows) if i not in skip]
+        persons, lines = [p for p, _ in rows], [n for _, n in rows]
+    else:
+        persons, lines = list(table.columns()[columns["person"]]) if len(table) else [], table.lines
+    if table.padded:
+        persons = list(map(str.strip, persons))
+    if "" in persons:
+        empty = {i for i, person in enumerate(persons) if not person}
+        for i in sorted(empty):
+            findings.append(error(display, lines[i], CODE, "column 'person' is empty: every row needs it"))
+        persons = [p for i, p in enumerate(persons) if i not in empty]
+        lines = [n for i, n in enumerate(lines) if i not in empty]
+    return persons, lines

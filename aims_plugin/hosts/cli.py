@@ -159,6 +159,20 @@ def status(root: Path, framework: str | None, today: dt.datetime | None) -> None
     else:
         click.echo("  SoA record            none (add content/soa/SOA.md)")
 
+    people = build.reports(Audience.auditor, changes_since="")
+    if people.roles or register.people:
+        head(f"People: {len(register.people.persons)} in the register, {len(people.roles)} roles")
+        for ack in people.acknowledgements:
+            share = f"{len(ack.acknowledged)} / {len(ack.required)}"
+            percent = f" ({ack.percent:.0f}%)" if ack.percent is not None else ""
+            late = f", {len(ack.overdue)} overdue" if ack.overdue else ""
+            click.echo(f"  acknowledged {ack.record.id} v{ack.version}: {share}{percent}{late}")
+        for role in people.roles:
+            for competence in role.competences:
+                click.echo(
+                    f"  {role.record.id} {competence}: {role.covered(competence)} / {len(role.holders)} holders trained"
+                )
+
     stage1 = build.reports(Audience.auditor, changes_since="").stage1
     met = sum(row.state == "met" for row in stage1)
     head(f"Stage 1 index: {met} of {len(stage1)} items of required documented information met")
@@ -540,19 +554,36 @@ def changes(root: Path, since: str, until: str | None) -> None:
 @ROOT
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.option(
+    "--table",
+    type=click.Choice(["records", "people"]),
+    default="records",
+    show_default=True,
+    help="The CSV table: one row per record, or per person.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
-def export(root: Path, fmt: str, output: Path | None) -> None:
-    """Export the whole register with its history, stable and sorted, as JSON or CSV."""
-    from ..outputs.exports import register_csv, register_json
+@TODAY
+def export(root: Path, fmt: str, table: str, output: Path | None, today: dt.datetime | None) -> None:
+    """Export the whole register with its history, stable and sorted, as JSON or CSV.
+
+    JSON holds the records and, where there is a people register, one entry per
+    person (roles, acknowledgements, competences); CSV holds one table: the
+    records, or with --table people one row per person.
+    """
+    from ..outputs.exports import people_csv, register_csv, register_json
     from ..outputs.writefile import write_atomically
 
-    register = _build(root, dt.date.today()).register
-    text = register_json(register) if fmt == "json" else register_csv(register)
+    day = _today(today)
+    register = _build(root, day).register
+    if fmt == "json":
+        text = register_json(register, day)
+    else:
+        text = people_csv(register, day) if table == "people" else register_csv(register)
     if output is None:
         click.echo(text, nl=False)
     else:

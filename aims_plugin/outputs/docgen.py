@@ -8,6 +8,7 @@ from ..files.load import PLACEHOLDER
 from ..model import FOLDER_KINDS, MODELS, Action, Document, Kind, ref_fields
 from ..model.criteria import CRITERIA_FILE, Band, RiskCriteria
 from ..model.measures import Expectation
+from ..model.people import ACK_COLUMN_HELP, ACKNOWLEDGEMENTS_FOLDER, PEOPLE_FOLDER, PERSON, PERSON_COLUMNS, PersonEntry
 from ..register.findings import CODES, GAP_CODES
 
 
@@ -65,6 +66,21 @@ def content_reference() -> str:
         "columns, with `where` to pick rows and `group_by` to name each row's group (a `measured_on`",
         "column dates it). `aims evidence ingest FILE --record ID` puts a new run in place.",
         "",
+        "## People and acknowledgements",
+        "",
+        f"The people register is `{PEOPLE_FOLDER}/*.csv` (a header row naming the columns below, UTF-8 with or",
+        f"without BOM; `roles` separated by `;`) and `{PEOPLE_FOLDER}/*.md` (the same keys as front matter), as",
+        "HR systems export it. Roles name their holders by person ID, and a person's `roles` add more.",
+        "Owners, approvers and other names may be a person's ID, their name or a role's title; where a",
+        "people register exists, any other name is a warning (`AIMS049`). A build for the public shows",
+        "a person's first role instead of their name, and no acknowledgements.",
+        f"Acknowledgements are rows of `{ACKNOWLEDGEMENTS_FOLDER}/*.csv` (`aims acknowledge DOC --as PERSON` appends",
+        "one; `aims import acknowledgements FILE --map person=...,document=...,date=...` brings an LMS",
+        "export in). A document's `acknowledge_by` names who must acknowledge it; each new major version",
+        "(1.x to 2.0) needs a fresh acknowledgement, a minor one does not. They fall due",
+        "`acknowledgement_grace_days` after the version's `effective` date (or a person's `joined` date);",
+        "below `acknowledgement_target` per cent of those due is a gap (`AIMS048`).",
+        "",
     ]
     common = list(Document.model_fields)
     sections = [("Fields every document has", Document, common)]
@@ -79,13 +95,16 @@ def content_reference() -> str:
         (f"Risk criteria (`{CRITERIA_FILE}` in the content folder)", RiskCriteria, list(RiskCriteria.model_fields))
     )
     sections.append(("A rating band (each item of `bands:`)", Band, list(Band.model_fields)))
+    sections.append(
+        (f"A person (a row of `{PEOPLE_FOLDER}/*.csv`, or `{PEOPLE_FOLDER}/*.md`)", PersonEntry, list(PERSON_COLUMNS))
+    )
     for title, model, names in sections:
-        schema = model.model_json_schema()
+        schema = PERSON.json_schema() if model is PersonEntry else model.model_json_schema()
         defs = schema.get("$defs", {})
         required = set(schema.get("required", []))
-        refs = ref_fields(model)
+        refs = ref_fields(model) if model is not PersonEntry else {}
         lines += [f"## {title}", ""]
-        if model not in (Document, Band) and model.__doc__:
+        if model not in (Document, Band, PersonEntry) and model.__doc__:
             lines += [model.__doc__.strip().splitlines()[0], ""]
         if not names:
             lines += ["Only the common fields.", ""]
@@ -102,6 +121,18 @@ def content_reference() -> str:
                 notes = (notes + " " if notes else "") + f"Default `{prop['default']}`."
             lines.append(f"| `{name}` | {_type(prop, defs)} | {'yes' if name in required else ''} | {notes} |")
         lines.append("")
+    lines += [
+        f"## An acknowledgement (a row of `{ACKNOWLEDGEMENTS_FOLDER}/*.csv`)",
+        "",
+        "| column | notes |",
+        "|---|---|",
+    ]
+    lines += [f"| `{name}` | {note} |" for name, note in ACK_COLUMN_HELP.items()]
+    lines += [
+        "",
+        "Every column is required. A training record's `attendees_file` is a CSV file with a `person` column.",
+        "",
+    ]
     lines += ["## Finding codes", "", "| code | meaning | blocks `mkdocs build --strict` |", "|---|---|---|"]
     for code, meaning in CODES.items():
         lines.append(f"| `{code}` | {meaning} | {'only with `strict_checks`' if code in GAP_CODES else 'yes'} |")

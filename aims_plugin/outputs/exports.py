@@ -11,6 +11,7 @@ from typing import Any
 
 from ..model import SPECS, Document, Kind
 from ..register.records import Record, Register
+from ..reports.people import PersonRow, acknowledgement_rows, person_rows, role_rows
 from ..reports.soa import SoaRow
 
 
@@ -75,12 +76,16 @@ def _rows(register: Register) -> list[dict[str, Any]]:
     return [record_row(register, r) for r in records]
 
 
-def register_json(register: Register) -> str:
-    data = {
+def register_json(register: Register, today: dt.date | None = None) -> str:
+    data: dict[str, Any] = {
         "framework": register.catalog.id,
         "history": register.history.notice or "complete",
         "records": _rows(register),
     }
+    if register.people and register.show_names:
+        day = today or dt.date.today()
+        data["people_as_of"] = day.isoformat()
+        data["people"] = [_person(row) for row in _people(register, day)]
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
@@ -123,6 +128,95 @@ def register_csv(register: Register) -> str:
     for row in rows:
         row = {**row, "revisions": len(row["history"])}
         writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+# -- people: one row per person (never in an export for the public) ---------------------
+
+PEOPLE_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "team",
+    "joined",
+    "roles",
+    "to_acknowledge",
+    "acknowledged",
+    "acknowledgements_overdue",
+    "missing_acknowledgements",
+    "competences_required",
+    "competences_current",
+    "missing_competences",
+)
+
+
+def _people(register: Register, today: dt.date) -> list[PersonRow]:
+    roles = role_rows(register, today)
+    return person_rows(register, roles, acknowledgement_rows(register, today))
+
+
+def _person(row: PersonRow) -> dict[str, Any]:
+    p = row.person
+    return _plain(
+        {
+            "id": p.id,
+            "name": p.name,
+            "email": p.email or None,
+            "team": p.team or None,
+            "joined": p.joined,
+            "defined_in": f"{p.display}:{p.line}",
+            "roles": row.roles,
+            "acknowledgements": [
+                {
+                    "document": ack.record.id,
+                    "version": ack.version,
+                    "acknowledged": {"version": mine.version, "date": mine.date} if mine else None,
+                    "overdue": overdue,
+                }
+                for ack, mine, overdue in row.reading
+            ],
+            "competences": [
+                {
+                    "role": role,
+                    "competence": competence,
+                    "current": held.current,
+                    "training": held.training.id if held.training else None,
+                    "until": held.until,
+                }
+                for role, competence, held in row.competences
+            ],
+        }
+    )
+
+
+def people_csv(register: Register, today: dt.date | None = None) -> str:
+    """One row per person, in ID order, with fixed columns (empty when there is no people register)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PEOPLE_COLUMNS)
+    if not register.show_names:
+        return out.getvalue()
+    for row in _people(register, today or dt.date.today()):
+        p = row.person
+        missing = [f"{a.record.id} {a.version}" for a, mine, _ in row.reading if mine is None]
+        lacking = sorted({c for _, c, held in row.competences if not held.current})
+        writer.writerow(
+            [
+                p.id,
+                p.name,
+                p.email,
+                p.team,
+                p.joined.isoformat() if p.joined else "",
+                "; ".join(row.roles),
+                len(row.reading),
+                sum(1 for _, mine, _ in row.reading if mine is not None),
+                sum(1 for *_, overdue in row.reading if overdue),
+                "; ".join(missing),
+                len({c for _, c, _ in row.competences}),
+                len({c for _, c, held in row.competences if held.current}),
+                "; ".join(lacking),
+            ]
+        )
     return out.getvalue()
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from itertools import compress
+from typing import NamedTuple
 
 from ..model.people import major as major_of
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     id: str
     name: str
     email: str = ""
@@ -38,6 +39,19 @@ class AckFile:
     dates: tuple[dt.date, ...]
     #: The line of each row.
     lines: tuple[int, ...]
+
+    @functools.cached_property
+    def pairs(self) -> list[tuple[str, str]]:
+        """(document, version) of each row."""
+        return list(zip(self.documents, self.versions, strict=True))
+
+    @functools.cached_property
+    def distinct_pairs(self) -> set[tuple[str, str]]:
+        return set(zip(self.documents, self.versions, strict=True))
+
+    @functools.cached_property
+    def distinct_dates(self) -> set[dt.date]:
+        return set(self.dates)
 
 
 @dataclass(frozen=True)
@@ -69,24 +83,26 @@ class People:
 
     @functools.cached_property
     def _by_name(self) -> dict[str, Person]:
-        found: dict[str, Person] = {}
-        for person in self.persons.values():
-            found.setdefault(_norm(person.name), person)
-            if person.email:
-                found.setdefault(person.email.casefold(), person)
-        return found
+        # Built in C (`map`, `zip`): names and e-mails casefolded; the first person of a name wins.
+        persons = list(self.persons.values())
+        found = dict(
+            zip(map(str.casefold, (p.email for p in persons if p.email)), (p for p in persons if p.email), strict=True)
+        )
+        by_name = dict(zip(map(str.casefold, (p.name for p in reversed(persons))), reversed(persons), strict=True))
+        return {**found, **by_name}
 
     def find(self, value: str) -> Person | None:
         """The person a value names: by ID, by name (`Daniel Okafor (CRO)` too) or by e-mail."""
-        return self.persons.get(value) or self._by_name.get(_norm(value))
+        return self.persons.get(value) or self._by_name.get(value.casefold()) or self._by_name.get(_norm(value))
 
     def names(self) -> list[str]:
         return [person.name for person in self.persons.values()]
 
     def holders(self, role: str, declared: list[str] | tuple[str, ...] = ()) -> list[Person]:
-        """The people who hold a role: its `holders`, and everyone whose `roles` name it, in ID order."""
-        ids = set(self.by_role.get(role, ())) | {key for key in declared if key in self.persons}
-        return [self.persons[key] for key in sorted(ids)]
+        """The people who hold a role: its `holders`, then everyone else whose `roles` name it, in register order."""
+        persons = self.persons
+        ids = dict.fromkeys(key for key in declared if key in persons) | dict.fromkeys(self.by_role.get(role, ()))
+        return [persons[key] for key in ids]
 
     @functools.cached_property
     def by_role(self) -> dict[str, list[str]]:
@@ -94,6 +110,31 @@ class People:
         for person in self.persons.values():
             for role in person.roles:
                 found.setdefault(role, []).append(person.id)
+        return found
+
+    def acknowledged(self, document: str, major: int | None) -> set[str]:
+        """Who has acknowledged a version of `document` with this major number."""
+        return self._buckets.get((document, major), set())
+
+    def span(self, document: str, major: int | None) -> tuple[dt.date | None, dt.date | None]:
+        """The first and the last date of those acknowledgements (worked out when shown)."""
+        days = [
+            day
+            for ack in self.ack_files
+            for pair in ack.distinct_pairs
+            if pair[0] == document and major_of(pair[1]) == major
+            for day in compress(ack.dates, map(pair.__eq__, ack.pairs))
+        ]
+        return (min(days), max(days)) if days else (None, None)
+
+    @functools.cached_property
+    def _buckets(self) -> dict[tuple[str, int | None], set[str]]:
+        found: dict[tuple[str, int | None], set[str]] = {}
+        for ack in self.ack_files:
+            # One set per (document, major): each row adds its person to the set of its version.
+            sets = {pair: found.setdefault((pair[0], major_of(pair[1])), set()) for pair in ack.distinct_pairs}
+            for pair, person in zip(zip(ack.documents, ack.versions, strict=True), ack.persons, strict=True):
+                sets[pair].add(person)
         return found
 
     def latest(self, document: str, major: int) -> dict[str, Acknowledgement]:

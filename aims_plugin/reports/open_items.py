@@ -14,6 +14,7 @@ from ..register.findings import plural
 from ..register.links import actions_of
 from ..register.records import Record, Register
 from .coverage import ClauseRow
+from .people import acknowledgement_rows, role_rows
 from .registers import EvidenceRow, RiskRow
 from .soa import SoaRow, tampered
 
@@ -36,6 +37,9 @@ CATEGORIES = (
     Category("evidence-failing", "Measured evidence failing its thresholds"),
     Category("evidence-not-current", "Evidence not current"),
     Category("evidence-expiring", "Evidence expiring soon"),
+    Category("acknowledgements-overdue", "Acknowledgements overdue"),
+    Category("competence-gaps", "Role holders without current training"),
+    Category("roles-without-holders", "Roles without holders"),
     Category("missing-write-ups", "Controls without an approved write-up"),
     Category("uncovered", "Subclauses not covered"),
     Category("not-approved", "Documents not approved"),
@@ -198,6 +202,24 @@ def open_items(
             add("evidence-not-current", ev.record, why, due=due)
         elif ev.until is not None and ev.until <= window:
             add("evidence-expiring", ev.record, f"current until {ev.until}", due=ev.until)
+
+    for role in role_rows(register, today):
+        if not role.holders:
+            add("roles-without-holders", role.record, "no one holds it")
+        for competence in role.competences:
+            lacking = len(role.holders) - role.covered(competence)
+            if lacking:
+                add(
+                    "competence-gaps",
+                    role.record,
+                    f"{lacking} of {plural(len(role.holders), 'holder')} lack '{competence}'",
+                )
+    if register.show_names:
+        for ack in acknowledgement_rows(register, today):
+            if ack.overdue:
+                done = f"{len(ack.acknowledged)} / {len(ack.required)} acknowledged"
+                detail = f"{len(ack.overdue)} overdue for version {ack.version}; {done}"
+                add("acknowledgements-overdue", ack.record, detail, due=ack.due)
 
     if not register.of_kind(Kind.soa) and Kind.soa.value not in register.withheld_kinds:
         add("not-approved", "SOA", "no document-control record: add soa/SOA.md", title="Statement of Applicability")

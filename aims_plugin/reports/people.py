@@ -8,12 +8,13 @@ counts, and its templates show no names (`Register.show_names`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from ..model import Kind, Role, Status, Training, add_interval
 from ..model.kinds import EVERYONE, Acknowledged
 from ..model.people import major
-from ..register.people import Acknowledgement, Person
+from ..register.people import Acknowledgement, People, Person
 from ..register.records import Record, Register
 
 
@@ -28,6 +29,10 @@ class Held:
     @property
     def expired(self) -> bool:
         return self.training is not None and not self.current
+
+
+#: The standing of someone with no training record giving a competence.
+NOT_HELD = Held()
 
 
 @dataclass
@@ -63,7 +68,7 @@ class AckRow:
     version: str
     major: int | None
     required: list[Person]
-    acknowledged: list[Acknowledgement]
+    acknowledged: list[Person]
     missing: list[Person]
     #: The missing whose grace period has passed.
     overdue: list[Person]
@@ -71,9 +76,21 @@ class AckRow:
     due: dt.date | None
     #: Acknowledgements of this version by people who need not give one.
     others: int = 0
-    first: dt.date | None = None
-    last: dt.date | None = None
     roles: list[str] = field(default_factory=list)
+    people: People | None = None
+
+    @functools.cached_property
+    def dates(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and the last acknowledgement of this major version."""
+        return self.people.span(self.record.id, self.major) if self.people else (None, None)
+
+    @property
+    def first(self) -> dt.date | None:
+        return self.dates[0]
+
+    @property
+    def last(self) -> dt.date | None:
+        return self.dates[1]
 
     @property
     def percent(self) -> float | None:
@@ -96,29 +113,28 @@ def holders(view: Register, record: Record) -> list[Person]:
 
 
 def standing(view: Register, today: dt.date) -> dict[str, dict[str, Held]]:
-    """person ID -> competence -> their standing, from every training record that is not retired."""
-    found: dict[str, dict[str, Held]] = {}
+    """competence -> person ID -> their standing, from every training record that is not retired."""
+    held: list[tuple[Held, Training]] = []
     for record in view.of_kind(Kind.training):
         doc = record.doc
         assert isinstance(doc, Training)
         if doc.status == Status.retired or doc.date > today:
             continue
         until = add_interval(doc.date, doc.valid_for) if doc.valid_for else None
-        held = Held(record, until, until is None or until >= today)
-        for person in doc.attendees:
-            mine = found.setdefault(person, {})
-            for competence in doc.competences:
-                best = mine.get(competence)
-                if best is None or _better(held, best):
-                    mine[competence] = held
+        held.append((Held(record, until, until is None or until >= today), doc))
+    # Worst first, so that each person's best record is written last: current beats expired, then later beats earlier.
+    held.sort(key=lambda pair: (pair[0].current, pair[1].date, pair[0].training.id if pair[0].training else ""))
+    found: dict[str, dict[str, Held]] = {}
+    for standing_, doc in held:
+        every = dict.fromkeys(doc.attendees, standing_)
+        for competence in doc.competences:
+            found.setdefault(competence, {}).update(every)
     return found
 
 
-def _better(new: Held, old: Held) -> bool:
-    if new.current != old.current:
-        return new.current
-    assert new.training is not None and old.training is not None
-    return new.training.doc.date > old.training.doc.date  # type: ignore[attr-defined]
+def _cells(held: dict[str, Held], people: list[Person]) -> dict[str, Held]:
+    get = held.get
+    return {p.id: get(p.id, NOT_HELD) for p in people}
 
 
 def role_rows(view: Register, today: dt.date) -> list[RoleRow]:
@@ -129,7 +145,7 @@ def role_rows(view: Register, today: dt.date) -> list[RoleRow]:
         doc = record.doc
         assert isinstance(doc, Role)
         people = holders(view, record)
-        cells = {c: {p.id: held.get(p.id, {}).get(c, Held()) for p in people} for c in doc.competences}
+        cells = {c: _cells(held.get(c, {}), people) for c in doc.competences}
         reading = [view.by_id[key] for key in doc.required_reading if key in view.by_id]
         boss = view.by_id.get(doc.reports_to or "")
         rows.append(RoleRow(record, people, reading, list(doc.competences), cells, boss))
@@ -147,7 +163,7 @@ def required(view: Register, record: Record) -> list[Person]:
     assert isinstance(doc, Acknowledged)
     people = view.people
     if EVERYONE in doc.acknowledge_by:
-        return sorted(people.persons.values(), key=lambda p: p.id)
+        return list(people.persons.values())
     found: dict[str, Person] = {}
     for role in doc.acknowledge_by:
         role_record = view.by_id.get(role)
@@ -167,17 +183,15 @@ def acknowledgement_rows(view: Register, today: dt.date) -> list[AckRow]:
             continue
         number = major(doc.version)
         people = required(view, record)
-        latest = view.people.latest(doc.id, number) if number is not None else {}
+        done = view.people.acknowledged(doc.id, number)
         start = doc.effective or doc.approved_on
         in_force = record.done and start is not None and start <= today
         due = start + grace if in_force and start else None
-        acked = [latest[p.id] for p in people if p.id in latest]
-        missing = [p for p in people if p.id not in latest]
+        acked = [p for p in people if p.id in done]
+        missing = [p for p in people if p.id not in done]
         overdue = []
-        if due is not None:
-            overdue = [p for p in missing if max(due, (p.joined + grace) if p.joined else due) < today]
-        wanted = {p.id for p in people}
-        days = [a.date for a in latest.values()]
+        if due is not None and due < today:
+            overdue = [p for p in missing if p.joined is None or p.joined + grace < today]
         rows.append(
             AckRow(
                 record,
@@ -188,10 +202,9 @@ def acknowledgement_rows(view: Register, today: dt.date) -> list[AckRow]:
                 missing,
                 overdue,
                 due,
-                others=sum(1 for key in latest if key not in wanted),
-                first=min(days, default=None),
-                last=max(days, default=None),
+                others=len(done) - len(acked),
                 roles=list(doc.acknowledge_by),
+                people=view.people,
             )
         )
     return rows
@@ -224,3 +237,31 @@ def template_context(roles: list[RoleRow], view: Register) -> dict[str, object]:
         "grace": view.acknowledgement_grace,
         "target": f"{view.acknowledgement_target:g}",
     }
+
+
+@dataclass
+class PersonRow:
+    """One person: the roles they hold, what they must acknowledge and the competences their roles require."""
+
+    person: Person
+    roles: list[str] = field(default_factory=list)
+    #: (document row, their acknowledgement of its current major version or None, overdue)
+    reading: list[tuple[AckRow, Acknowledgement | None, bool]] = field(default_factory=list)
+    #: (role ID, competence, their standing)
+    competences: list[tuple[str, str, Held]] = field(default_factory=list)
+
+
+def person_rows(view: Register, roles: list[RoleRow], acks: list[AckRow]) -> list[PersonRow]:
+    """Per person, in ID order (for exports: never for a build for the public)."""
+    rows = {key: PersonRow(person) for key, person in sorted(view.people.persons.items())}
+    for role in roles:
+        for person in role.holders:
+            row = rows[person.id]
+            row.roles.append(role.record.id)
+            row.competences += [(role.record.id, c, role.held[c][person.id]) for c in role.competences]
+    for ack in acks:
+        latest = view.people.latest(ack.record.id, ack.major) if ack.major is not None else {}
+        overdue = {p.id for p in ack.overdue}
+        for person in ack.required:
+            rows[person.id].reading.append((ack, latest.get(person.id), person.id in overdue))
+    return list(rows.values())
