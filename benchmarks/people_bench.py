@@ -51,7 +51,8 @@ def write_tree(root: Path, people: int, acks: int) -> list[Path]:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["id", "name", "email", "roles", "team", "joined"])
         # The example's own names first, so that its owners and approvers are still in the register.
-        original = list(csv.reader(open(REPO / "content/people/people.csv", encoding="utf-8")))[1:]
+        with open(REPO / "content/people/people.csv", encoding="utf-8") as source:
+            original = list(csv.reader(source))[1:]
         for row in original:
             writer.writerow(row)
         for n in range(len(original), people):
