@@ -185,6 +185,11 @@ PAGE_KINDS = [
     "clauses/6.1/",
     "systems/SYS-001/",
     "audits/",
+    "roles-and-competence/",
+    "roles/ROLE-04/",
+    "training-records/",
+    "required-reading/",
+    "acknowledgements/",
 ]
 
 
@@ -300,6 +305,8 @@ def test_main_pages_pass_the_accessibility_engine(browse, scheme):
         "risk-register/",
         "policies/POL-001/",
         "controls/A.6.2.4/",
+        "roles-and-competence/",
+        "acknowledgements/",
     ):
         page.goto(path, wait_until="load")
         found = _axe(page)

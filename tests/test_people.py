@@ -436,3 +436,36 @@ def test_the_fast_csv_path_reads_what_the_csv_module_reads(tmp_path):
         expected = [r for r in csv.reader(text.splitlines(keepends=True)) if any(c.strip() for c in r)][1:]
         assert table is not None and table.rows == expected, text
         assert [row for row in zip(*table.columns(), strict=True)] == [tuple(r) for r in expected]
+
+
+def test_exports_and_status_carry_people_and_the_pack_has_their_sections(tree):
+    from .conftest import pdf_text
+
+    root = tree(people_files(**{"content/acknowledgements/lms.csv": ACK + f"P1,POL-A,1.0,{LONG_AGO}\n"}))
+    run = CliRunner().invoke
+    data = json.loads(run(main, ["export", str(root)]).output)
+    p2 = next(p for p in data["people"] if p["id"] == "P2")
+    assert p2["roles"] == ["R-STAFF"] and p2["defined_in"] == "content/people/people.csv:3"
+    assert p2["acknowledgements"] == [{"document": "POL-A", "version": "1.0", "overdue": True}]
+    table = run(main, ["export", str(root), "--format", "csv", "--table", "people"]).output.splitlines()
+    assert table[0].startswith("id,name,email,team,joined,roles,to_acknowledge,acknowledged")
+    assert table[1].split(",")[:8] == [
+        "P1",
+        "Ada Byron",
+        "ada@example.org",
+        "Governance",
+        "",
+        "R-GOV; R-TOP; R-OWN",
+        "1",
+        "1",
+    ]
+    status = run(main, ["status", str(root)]).output
+    assert "acknowledged POL-A v1.0: 1 / 4 (25%), 3 overdue" in status
+    assert "R-GOV governance: 2 / 2 holders trained" in status
+    pack = root / "pack.pdf"
+    result = run(main, ["pdf", str(root), "-o", str(pack)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(pack)
+    assert "Roles and competence" in text and "Competence matrix" in text and "Training records" in text
+    assert "Not yet acknowledged: POL-A version 1.0" in text and "Alan Turing" in text
+    assert "content/people/people.csv" in text and "content/acknowledgements/lms.csv" in text  # the manifest
