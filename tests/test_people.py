@@ -455,7 +455,7 @@ def test_exports_and_status_carry_people_and_the_pack_has_their_sections(tree):
         "ada@example.org",
         "Governance",
         "",
-        "R-GOV; R-TOP; R-OWN",
+        "R-GOV; R-OWN; R-TOP",
         "1",
         "1",
     ]
