@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -469,3 +470,47 @@ def test_exports_and_status_carry_people_and_the_pack_has_their_sections(tree):
     assert "Roles and competence" in text and "Competence matrix" in text and "Training records" in text
     assert "Not yet acknowledged: POL-A version 1.0" in text and "Alan Turing" in text
     assert "content/people/people.csv" in text and "content/acknowledgements/lms.csv" in text  # the manifest
+
+
+def test_ci_can_require_each_acknowledgement_to_be_committed_by_its_person(tree):
+    import subprocess
+
+    root = tree(people_files(**{"content/acknowledgements/lms.csv": ACK}))
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "      acknowledgements_by_committer: true\n", encoding="utf-8")
+
+    def git(*args: str, email: str = "ada@example.org") -> None:
+        env = {"GIT_AUTHOR_NAME": "x", "GIT_COMMITTER_NAME": "x", "GIT_AUTHOR_EMAIL": email}
+        env |= {"GIT_COMMITTER_EMAIL": email, "PATH": os.environ["PATH"], "HOME": str(root)}
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "AIMS")
+    run = CliRunner().invoke
+    assert run(main, ["acknowledge", "POL-A", "--as", "P2", "--root", str(root)]).exit_code == 0
+    git("add", ".")
+    git("commit", "-qm", "Alan acknowledges", email="alan@example.org")
+    assert run(main, ["acknowledge", "POL-A", "--as", "P3", "--root", str(root)]).exit_code == 0
+    git("add", ".")
+    git("commit", "-qm", "Grace's row, committed by Alan", email="alan@example.org")
+    report = json.loads(run(main, ["check", str(root), "--format", "json"]).output)
+    found = [f for f in report["findings"] if f["code"] == "AIMS050"]
+    assert [(f["path"], f["line"]) for f in found] == [("content/acknowledgements/acknowledgements.csv", 3)]
+    assert "for P3 (grace@example.org) was committed by alan@example.org" in found[0]["message"]
+
+
+def test_an_owner_named_by_id_reads_as_their_name_or_in_public_as_their_role(tree):
+    files = people_files()
+    files["content/policies/POL-A.md"] = files["content/policies/POL-A.md"].replace("owner: Ada Byron", "owner: P4")
+    files["content/policies/POL-A.md"] = files["content/policies/POL-A.md"].replace("classification", "x-class")
+    files["content/policies/POL-A.md"] = files["content/policies/POL-A.md"].replace(
+        "acknowledge_by: all", "acknowledge_by: all\nclassification: public"
+    )
+    register = load(tree(files) / "content")
+    assert register.visible_to(Audience.internal).by_id["POL-A"].doc.owner == "Joan Clarke"
+    # Her first role is not published: the public reads that the name is withheld, not the role.
+    assert register.visible_to(Audience.public).by_id["POL-A"].doc.owner == "name withheld"
+    files["content/roles/R-STAFF.md"] = role("R-STAFF", required_reading=["POL-A"], classification="public")
+    register = load(tree(files) / "content")
+    assert register.visible_to(Audience.public).by_id["POL-A"].doc.owner == "Role R-STAFF"

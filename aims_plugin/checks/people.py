@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ..model import Kind, Role, Training, name_fields
 from ..model.kinds import Acknowledged
-from ..model.people import version_key
+from ..model.people import ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, version_key
 from ..register.findings import Finding, error, plural, warning
 from ..register.people import AckFile
 from ..register.records import Register
@@ -199,10 +199,35 @@ def check_names(register: Register, today: dt.date) -> Iterator[Finding]:
                 )
 
 
+def check_acknowledgement_committers(register: Register, today: dt.date) -> Iterator[Finding]:
+    """With `acknowledgements_by_committer`: a row of the file `aims acknowledge` writes must be
+    committed by the person it names (their e-mail in the people register is the commit's author)."""
+    if not register.committed_acknowledgements:
+        return
+    people = register.people
+    own = f"/{ACKNOWLEDGEMENTS_FOLDER}/{OWN_FILE}"
+    for ack in people.ack_files:
+        if not ack.display.endswith(own):
+            continue
+        for person, line in zip(ack.persons, ack.lines, strict=True):
+            who = people.persons.get(person)
+            author = people.committers.get(line)
+            if who is None or author is None:
+                continue  # unknown people are reported already; an uncommitted row is checked once committed
+            if not who.email:
+                message = f"{person} has no e-mail in the people register: the commit cannot be matched to them"
+            elif author.casefold() != who.email.casefold():
+                message = f"the row acknowledging for {person} ({who.email}) was committed by {author}"
+            else:
+                continue
+            yield warning(ack.display, line, "AIMS050", message)
+
+
 PEOPLE_RULES = (
     check_people_references,
     check_roles,
     check_acknowledgements,
     check_acknowledgement_rates,
     check_names,
+    check_acknowledgement_committers,
 )

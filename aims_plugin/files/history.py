@@ -305,3 +305,34 @@ def read_versions(content_dir: Path, wanted: dict[str, list[Revision]]) -> dict[
         found.setdefault(rel, []).append((revision.date.date(), out[at : at + size]))
         at += size + 1
     return found
+
+
+def blame_emails(content_dir: Path, rel: str) -> dict[int, str]:
+    """line -> e-mail of the author of the commit that last wrote it, for a committed file (uncommitted
+    lines, and a file outside git, give nothing)."""
+    git = shutil.which("git")
+    if git is None:
+        return {}
+    result = subprocess.run(
+        [git, "-C", os.fspath(content_dir), "blame", "--line-porcelain", "--", rel],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C"},
+    )
+    if result.returncode != 0:
+        return {}
+    found: dict[int, str] = {}
+    line, email, commit = 0, "", ""
+    for text in result.stdout.splitlines():
+        if text.startswith("\t"):
+            if commit.strip("0"):  # all zeros: not committed yet
+                found[line] = email
+            continue
+        head = text.split(" ", 3)
+        if len(head) >= 3 and len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+            commit, line = head[0], int(head[2])
+        elif text.startswith("author-mail "):
+            email = text[len("author-mail ") :].strip().strip("<>")
+    return found

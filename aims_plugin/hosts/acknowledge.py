@@ -15,14 +15,14 @@ from pathlib import Path
 
 from ..files.people import read_table
 from ..model.kinds import Acknowledged
-from ..model.people import ACK_COLUMNS, ACKNOWLEDGEMENTS_FOLDER, major, parse_day, version_key
+from ..model.people import ACK_COLUMNS, ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, major, parse_day, version_key
 from ..outputs.writefile import write_atomically
 from ..register.findings import Finding
 from ..register.people import Person
 from ..register.records import Record, Register
 
 #: The file `aims acknowledge` appends to.
-DEFAULT_FILE = "acknowledgements.csv"
+DEFAULT_FILE = OWN_FILE
 
 
 class AcknowledgeError(Exception):

@@ -9,10 +9,11 @@ import functools
 from pathlib import Path
 
 from ..checks import run_checks
-from ..files.history import History, SnapshotError
+from ..files.history import History, SnapshotError, blame_emails
 from ..files.load import load
 from ..files.timeline import change_report
 from ..model import Audience
+from ..model.people import ACKNOWLEDGEMENTS_FOLDER, OWN_FILE
 from ..register.findings import Finding
 from ..register.records import Register
 from ..reports.bundle import Reports, compute
@@ -56,6 +57,9 @@ class Build:
         register.failed_expectation = self.settings.failed_expectation
         register.acknowledgement_target = self.settings.acknowledgement_target
         register.acknowledgement_grace = self.settings.acknowledgement_grace_days
+        if self.settings.acknowledgements_by_committer:
+            register.people.committers = blame_emails(self.content_dir, f"{ACKNOWLEDGEMENTS_FOLDER}/{OWN_FILE}")
+            register.committed_acknowledgements = True
         return register
 
     def _load(self) -> Register:

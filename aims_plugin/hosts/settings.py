@@ -62,6 +62,10 @@ class Settings(BaseModel):
     acknowledgement_grace_days: Annotated[int, Field(ge=0, le=3650)] = Field(
         30, description="Days after a version's `effective` date (or a person's `joined`) before acknowledging is due."
     )
+    acknowledgements_by_committer: bool = Field(
+        False,
+        description="Each row of acknowledgements/acknowledgements.csv must be committed by the person it names.",
+    )
     expiring_within_days: Annotated[int, Field(ge=0, le=3650)] = Field(
         60, description="Evidence expiring within this many days is listed as an open item."
     )

@@ -19,6 +19,9 @@ from typing_extensions import TypedDict
 PEOPLE_FOLDER = "people"
 ACKNOWLEDGEMENTS_FOLDER = "acknowledgements"
 
+#: The file `aims acknowledge` appends to (under the acknowledgements folder).
+OWN_FILE = "acknowledgements.csv"
+
 #: The columns of an acknowledgements CSV file, in the order `aims acknowledge` writes them.
 ACK_COLUMNS = ("person", "document", "version", "date")
 ACK_COLUMN_HELP = {

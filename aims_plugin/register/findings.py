@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "AIMS047": "role holder without a current training record giving a required competence",
     "AIMS048": "acknowledgements of a document's current version below the target after the grace period",
     "AIMS049": "a name that is in no people register and names no role",
+    "AIMS050": "acknowledgement row committed by someone other than the person it names",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows

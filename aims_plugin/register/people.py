@@ -77,6 +77,9 @@ class People:
     files: list[tuple[str, str, int]] = field(default_factory=list)
     #: IDs of rows that failed validation: references to them are not reported again.
     broken: set[str] = field(default_factory=set)
+    #: The file `aims acknowledge` appends to: line -> e-mail of the commit author who wrote it
+    #: (read only when the setting `acknowledgements_by_committer` asks for the check).
+    committers: dict[int, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.persons)

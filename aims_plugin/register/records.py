@@ -179,6 +179,8 @@ class Register:
     #: and the days after its `effective` date (or a person's `joined`) before the share is checked.
     acknowledgement_target: float = 95.0
     acknowledgement_grace: int = 30
+    #: Rows of acknowledgements/acknowledgements.csv must be committed by the person they name.
+    committed_acknowledgements: bool = False
     by_id: dict[str, Record] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -215,11 +217,12 @@ class Register:
         kept_ids = {id(r) for r in kept}
         records = [r for r in self.records if id(r) in kept_ids]
         history, show_names = self.history, audience != Audience.public
-        if not show_names and self.people:
-            # The public sees roles, not names: each person named is replaced by their role.
-            public = PublicNames(self.people, {r.id: r.doc.title for r in records if r.kind == "role"})
-            records = [public.record(r) for r in records]
-            history = public.history(history)
+        if self.people:
+            # A person named by ID reads as their name; the public sees their role instead.
+            names = ShownNames(self.people, {r.id: r.doc.title for r in records if r.kind == "role"}, show_names)
+            records = [names.record(r) for r in records]
+            if not show_names:
+                history = names.history(history)
         return Register(
             content_dir=self.content_dir,
             catalog=self.catalog,
@@ -246,14 +249,19 @@ class Register:
 WITHHELD_NAME = "name withheld"
 
 
-class PublicNames:
-    """Replaces the names of people in the people register by their first role's title (public builds)."""
+class ShownNames:
+    """How the people register's people are named in a view: a person's ID reads as their name; in
+    a build for the public, every person named (by ID, name or e-mail) reads as their first role."""
 
-    def __init__(self, people: People, role_titles: dict[str, str]) -> None:
+    def __init__(self, people: People, role_titles: dict[str, str], show_names: bool) -> None:
         self.people = people
         self.role_titles = role_titles
+        self.show_names = show_names
 
     def name(self, value: str) -> str:
+        if self.show_names:
+            by_id = self.people.persons.get(value)
+            return by_id.name if by_id is not None else value
         person = self.people.find(value)
         if person is None:
             return value
@@ -263,6 +271,8 @@ class PublicNames:
     def _fields(self, model: BaseModel, names: tuple[str, ...]) -> dict[str, object]:
         update: dict[str, object] = {}
         for key in names:
+            if key in ("holders", "attendees"):
+                continue  # IDs the reports look people up by; pages show them as counts or names
             value = getattr(model, key)
             if isinstance(value, str):
                 update[key] = self.name(value)
