@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 
 from ..files.results import measured_day
 from ..model import ActionStatus, Clause, Control, Document, Evidence, Kind, Ref, Status, Treatment, ref_fields
@@ -40,7 +41,7 @@ def run_checks(register: Register, today: dt.date | None = None) -> list[Finding
     finally:
         if collecting:
             gc.enable()
-    return sorted(set(findings))
+    return sorted(set(findings), key=attrgetter("path", "line", "code", "severity", "message"))
 
 
 def check_ids(register: Register, today: dt.date) -> Iterator[Finding]:

@@ -416,7 +416,8 @@ def _ack_csv(path: Path, display: str, people: People, findings: list[Finding]) 
             keep(persons),
             keep(documents),
             keep(versions),
-            tuple(map(days.__getitem__, kept_dates)),
+            kept_dates,
+            {text: day for text, day in days.items() if day is not None},
             keep(lines),
         )
     )

@@ -36,9 +36,15 @@ class AckFile:
     persons: tuple[str, ...]
     documents: tuple[str, ...]
     versions: tuple[str, ...]
-    dates: tuple[dt.date, ...]
+    #: Each row's date as written, and what each distinct text means (the dates are made when used).
+    date_texts: tuple[str, ...]
+    days: dict[str, dt.date]
     #: The line of each row.
     lines: tuple[int, ...]
+
+    @functools.cached_property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(map(self.days.__getitem__, self.date_texts))
 
     @functools.cached_property
     def pairs(self) -> list[tuple[str, str]]:
@@ -51,7 +57,7 @@ class AckFile:
 
     @functools.cached_property
     def distinct_dates(self) -> set[dt.date]:
-        return set(self.dates)
+        return set(self.days.values())
 
 
 @dataclass(frozen=True)
