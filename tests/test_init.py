@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -58,13 +60,33 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path):
     target = tmp_path / "aims"
     (target / "content/policies").mkdir(parents=True)
     (target / "content/policies/POL-001.md").write_text("mine\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["init", str(target)])
+    result = CliRunner().invoke(main, ["init", str(target), "--organisation", "Acme"])
     assert result.exit_code == 1
-    assert "POL-001.md: already exists" in result.output
+    assert "1 file of the scaffold exist already (content/policies/POL-001.md)" in result.output
     assert (target / "content/policies/POL-001.md").read_text(encoding="utf-8") == "mine\n"
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
         "content/policies/POL-001.md"
     ]
+
+
+def test_init_restore_writes_only_the_missing_files(tmp_path):
+    target = tmp_path / "aims"
+    assert CliRunner().invoke(main, ["init", str(target), "--organisation", "Acme"]).exit_code == 0
+    (target / "content/controls/A.6.2.4.md").unlink()
+    (target / "content/policies/POL-001.md").write_text("mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(target), "--organisation", "Acme", "--restore"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"restored 1 missing file in {target}", "  content/controls/A.6.2.4.md"]
+    assert (target / "content/policies/POL-001.md").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_init_asks_for_the_organisation_instead_of_inventing_one(tmp_path):
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "--organisation NAME" in result.output
+    assert not (tmp_path / "x").exists()
+    done = CliRunner().invoke(main, ["init", str(tmp_path / "y"), "--organisation", "Acme"])
+    assert "git init && git add . && git commit" in done.output
+    assert "Example Ltd" not in (tmp_path / "y/mkdocs.yml").read_text(encoding="utf-8")
 
 
 def _readme_main_commands() -> list[str]:
@@ -74,7 +96,7 @@ def _readme_main_commands() -> list[str]:
 
 
 def test_ci_workflows_parse_and_run_the_readme_commands(tmp_path):
-    CliRunner().invoke(main, ["init", str(tmp_path / "x")])
+    CliRunner().invoke(main, ["init", str(tmp_path / "x"), "--organisation", "Acme"])
     github = yaml.safe_load((tmp_path / "x/.github/workflows/aims.yml").read_text(encoding="utf-8"))
     gitlab = yaml.safe_load((tmp_path / "x/.gitlab-ci.yml").read_text(encoding="utf-8"))
     steps = [step.get("run", "") for step in github["jobs"]["check-and-build"]["steps"]]
@@ -84,3 +106,57 @@ def test_ci_workflows_parse_and_run_the_readme_commands(tmp_path):
         assert command in steps
         assert command in gitlab["aims"]["script"]
     assert "site/" in gitlab["aims"]["artifacts"]["paths"]
+
+
+def test_the_workflows_run_on_every_branch_and_install_what_init_ran_with(tmp_path):
+    CliRunner().invoke(main, ["init", str(tmp_path / "x"), "--organisation", "Acme"])
+    github = yaml.safe_load((tmp_path / "x/.github/workflows/aims.yml").read_text(encoding="utf-8"))
+    # YAML reads the key `on` as true.
+    assert github[True] == ["push", "pull_request"]
+    requirement = (tmp_path / "x/requirements-aims.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert requirement.startswith("aims-as-code[pdf]")
+    steps = " ".join(step.get("run", "") for step in github["jobs"]["check-and-build"]["steps"])
+    assert "pip install -r requirements-aims.txt" in steps
+
+
+@pytest.mark.slow
+def test_a_built_wheel_installs_and_its_scaffold_passes_its_own_ci(tmp_path):
+    """Build the wheel, install it in a fresh virtual environment, `aims init` there, and run the
+    generated workflow's commands: they pass on the scaffold and fail on a broken reference."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(repo)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheels.glob("aims_as_code-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin/python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, f"aims-as-code[pdf] @ {wheel.as_uri()}"], check=True, capture_output=True)
+    project = tmp_path / "new-aims"
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    subprocess.run(["aims", "init", str(project), "--organisation", "Acme Lending"], check=True, env=env)
+    requirement = (project / "requirements-aims.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert requirement == f"aims-as-code[pdf] @ {wheel.as_uri()}"
+    github = yaml.safe_load((project / ".github/workflows/aims.yml").read_text(encoding="utf-8"))
+    steps = [s["run"] for s in github["jobs"]["check-and-build"]["steps"] if "run" in s]
+    install = next(s for s in steps if "requirements-aims.txt" in s).splitlines()[-1].strip()
+    commands = [install, *(s for s in steps if "requirements-aims.txt" not in s)]
+
+    def ci() -> list[int]:
+        codes = []
+        for command in commands:
+            codes.append(subprocess.run(command, shell=True, cwd=project, env=env, capture_output=True).returncode)
+        return codes
+
+    assert ci() == [0, 0, 0, 0]
+    assert (project / "build/auditor-pack.pdf").stat().st_size > 10_000
+    policy = project / "content/policies/POL-001.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("status: draft", "satisfies: [A.99]\nstatus: draft"))
+    assert ci()[1:3] == [1, 1]

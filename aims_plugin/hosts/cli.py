@@ -617,20 +617,38 @@ def _framework_status(root: Path, framework: str, day: dt.date) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--organisation", default="Example Ltd", show_default=True, help="Your organisation's name.")
-def init(directory: Path, organisation: str) -> None:
+@click.option("--organisation", default=None, help="Your organisation's name (asked for when not given).")
+@click.option("--restore", is_flag=True, help="Write only the scaffold's files that are missing; keep the others.")
+def init(directory: Path, organisation: str | None, restore: bool) -> None:
     """Create a new AIMS repository in DIRECTORY (never overwrites a file)."""
     from . import scaffold
 
+    if organisation is None:
+        if not sys.stdin.isatty():
+            raise click.UsageError("give your organisation's name with --organisation NAME")
+        organisation = click.prompt("Your organisation's name").strip()
+    if not organisation.strip():
+        raise click.UsageError("the organisation's name cannot be empty")
     try:
-        written = scaffold.init(directory, organisation, dt.date.today())
+        written = scaffold.init(directory, organisation.strip(), dt.date.today(), restore=restore)
     except FileExistsError as exc:
-        for rel in exc.args[0]:
-            click.echo(f"{directory / rel}: already exists", err=True)
-        click.echo("nothing was written: aims init does not overwrite files", err=True)
+        existing = exc.args[0]
+        shown = ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
+        count = plural(len(existing), "file")
+        click.echo(f"{directory}: {count} of the scaffold exist already ({shown})", err=True)
+        click.echo("nothing was written: aims init overwrites no file (--restore writes the missing ones)", err=True)
         sys.exit(ExitCode.findings)
-    click.echo(f"wrote {len(written)} files to {directory}")
-    click.echo(f"next: cd {directory} && aims status && mkdocs serve")
+    if restore:
+        click.echo(f"restored {plural(len(written), 'missing file')} in {directory}")
+        for path in written:
+            click.echo(f"  {path.relative_to(directory).as_posix()}")
+        return
+    click.echo(f"wrote {len(written)} files to {directory} for {organisation.strip()}")
+    click.echo("next:")
+    click.echo(f"  cd {directory}")
+    click.echo("  git init && git add . && git commit -m 'AIMS scaffold'   # revision records come from git")
+    click.echo("  aims status        # what is still missing before the audit")
+    click.echo("  mkdocs serve       # the site, rebuilt as you edit content/")
 
 
 @main.command()

@@ -18,6 +18,7 @@ from ..files.load import PLACEHOLDER
 from ..model.criteria import CRITERIA_FILE
 from ..outputs.writefile import write_atomically
 from ..present.templates import md_escape
+from .install import REQUIREMENTS_FILE, requirements_text
 
 MKDOCS_YML = """\
 site_name: {site_name}
@@ -78,14 +79,11 @@ __pycache__/
 CHECK = "aims check --strict"
 BUILD = "mkdocs build --strict"
 PACK = "aims pdf -o build/auditor-pack.pdf"
-INSTALL = "pip install aims-as-code[pdf]"
+INSTALL = f"pip install -r {REQUIREMENTS_FILE}"
 
 GITHUB_WORKFLOW = f"""\
 name: AIMS
-on:
-  push:
-    branches: [main]
-  pull_request:
+on: [push, pull_request]  # every branch: the default one, whatever its name, and the others
 jobs:
   check-and-build:
     runs-on: ubuntu-latest
@@ -173,6 +171,7 @@ def scaffold_files(organisation: str, today: dt.date) -> dict[str, str]:
         ".gitignore": GITIGNORE,
         ".github/workflows/aims.yml": GITHUB_WORKFLOW,
         ".gitlab-ci.yml": GITLAB_CI,
+        REQUIREMENTS_FILE: requirements_text(),
     }
     for req in catalog.controls:
         files[f"content/controls/{req.id}.md"] = _doc(
@@ -302,10 +301,14 @@ The AIMS owner maintains this policy; top management approves it.
     return files
 
 
-def init(target: Path, organisation: str, today: dt.date) -> list[Path]:
-    """Write the scaffold into `target`; refuses (writing nothing) if any file exists already."""
+def init(target: Path, organisation: str, today: dt.date, *, restore: bool = False) -> list[Path]:
+    """Write the scaffold into `target`; refuses (writing nothing) if any file exists already.
+
+    With `restore`, writes only the files that are missing and leaves every other one as it is.
+    """
     files = scaffold_files(organisation, today)
     existing = sorted(rel for rel in files if (target / rel).exists())
-    if existing:
+    if existing and not restore:
         raise FileExistsError(existing)
-    return [write_atomically(target / rel, text.encode("utf-8")) for rel, text in files.items()]
+    missing = {rel: text for rel, text in files.items() if rel not in existing}
+    return [write_atomically(target / rel, text.encode("utf-8")) for rel, text in missing.items()]
