@@ -15,7 +15,7 @@ from ..model import KIND_TITLES, Audience, Implementation, front_matter_schema
 from ..register.findings import GAP_CODES, ExitCode, Severity, plural
 from ..reports.frameworks import STATES
 from .build import Build
-from .project import Project, ProjectError, read_project
+from .project import Project, ProjectError, find_root, read_project
 
 ROOT = click.argument("root", default=".", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option(
@@ -32,7 +32,7 @@ def _today(value: dt.datetime | None) -> dt.date:
 
 def _project(root: Path) -> Project:
     try:
-        return read_project(root)
+        return read_project(find_root(root))
     except ProjectError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -56,24 +56,49 @@ def main() -> None:
 
 
 @main.command()
-@ROOT
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--strict",
     is_flag=True,
     help="Count warnings as failures too (work not done yet only with the strict_checks setting, as mkdocs does).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
+    default="text",
+    show_default=True,
+    help="github: workflow commands; sarif: SARIF 2.1.0 for code scanning; gitlab: a code quality report.",
+)
 @TODAY
-def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None:
-    """Check the AIMS under ROOT (the folder holding mkdocs.yml).
+def check(paths: tuple[Path, ...], strict: bool, fmt: str, today: dt.datetime | None) -> None:
+    """Check the AIMS, or only PATHS (files or folders of it) in the context of the whole AIMS.
 
-    Prints every finding as `path:line: CODE severity: message`; exits 1 when
-    there are errors, or with --strict warnings of broken content (the same
-    rule as `mkdocs build --strict`: work not done yet fails only when the
-    `strict_checks` setting asks for it).
+    The AIMS is the one holding the first PATH (or the current folder): its root is found by
+    walking up to the folder with mkdocs.yml, as git finds a repository. Prints every finding as
+    `path:line: CODE severity: message`; exits 1 when there are errors, or with --strict
+    warnings of broken content (the same rule as `mkdocs build --strict`: work not done yet
+    fails only when the `strict_checks` setting asks for it).
     """
-    build = _build(root, _today(today))
+    from importlib import metadata
+
+    from ..outputs import findings as formats
+
+    start = paths[0] if paths else Path(".")
+    build = _build(start if start.is_dir() else start.parent, _today(today))
     register, findings = build.register, build.findings
+    chosen = [p.resolve() for p in paths if p.resolve() != build.root.resolve()]
+    if chosen:
+        shown_root = _display_root(build.root)
+        for path in chosen:
+            if not path.is_relative_to(build.root.resolve()):
+                raise click.UsageError(f"{path} is not part of the AIMS at {build.root}")
+
+        def inside(finding_path: str) -> bool:
+            where = (shown_root / finding_path).resolve()
+            return any(where == p or p in where.parents for p in chosen)
+
+        findings = [f for f in findings if inside(f.path)]
     if register.history.notice and fmt == "text":
         click.echo(f"note: {register.history.notice}", err=True)
     errors = sum(f.severity == Severity.error for f in findings)
@@ -91,10 +116,22 @@ def check(root: Path, strict: bool, fmt: str, today: dt.datetime | None) -> None
             "findings": [f.as_dict() for f in findings],
         }
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    elif fmt == "github":
+        click.echo(formats.github(findings), nl=False)
+        click.echo(_summary(len(register.records), errors, warnings, gaps), err=True)
+    elif fmt == "sarif":
+        try:
+            version = metadata.version("aims-as-code")
+        except metadata.PackageNotFoundError:
+            version = "0"
+        click.echo(formats.sarif(findings, version), nl=False)
+    elif fmt == "gitlab":
+        click.echo(formats.gitlab(findings), nl=False)
     else:
         for finding in findings:
             click.echo(finding.format())
-        click.echo(_summary(len(register.records), errors, warnings, gaps))
+        scope = f" ({plural(len(chosen), 'path')} of it)" if chosen else ""
+        click.echo(_summary(len(register.records), errors, warnings, gaps) + scope)
     sys.exit(ExitCode.findings if failed else ExitCode.ok)
 
 

@@ -62,6 +62,32 @@ class Project:
         return Templates(self.custom_dir / OVERRIDES if self.custom_dir else None)
 
 
+def find_root(start: Path) -> Path:
+    """The project holding `start`: the nearest folder at or above it with a mkdocs.yml whose content
+    folder exists (as git finds a repository); `start` itself when there is none."""
+    start = Path(start)
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        config = folder / CONFIG_FILE
+        if config.is_file():
+            try:
+                content = _content_dir_of(config)
+            except ProjectError:
+                return folder  # a broken mkdocs.yml: read_project reports it
+            if (folder / content).is_dir():
+                return start if folder == here else folder
+    return start
+
+
+def _content_dir_of(config: Path) -> str:
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ProjectError(str(exc)) from None
+    options = plugin_options(data.get("plugins")) if isinstance(data, dict) else {}
+    return str(options.get("content_dir") or "content")
+
+
 def read_project(root: Path) -> Project:
     """The project at `root`: its plugin settings, or the defaults when there is no mkdocs.yml."""
     root = Path(root)
