@@ -97,3 +97,18 @@ def test_the_pre_commit_hook_runs_aims_check_on_the_changed_files():
     assert hook["id"] == "aims-check" and hook["entry"] == "aims check"
     assert hook["pass_filenames"] is True and hook["language"] == "python"
     assert "content/" in hook["files"]
+
+
+def test_sarif_output_validates_against_the_sarif_2_1_0_schema(tree):
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "data/sarif/sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    root = tree({**complete_files(), **BROKEN})
+    log = json.loads(run("check", "--format", "sarif", cwd=root).stdout)
+    assert log["runs"][0]["results"], "the broken tree has findings"
+    assert [e.message for e in validator.iter_errors(log)] == []
+    clean = json.loads(run("check", "--format", "sarif", cwd=tree(complete_files())).stdout)
+    assert [e.message for e in validator.iter_errors(clean)] == []
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    assert list(validator.iter_errors(log)), "the schema catches a wrong level"
