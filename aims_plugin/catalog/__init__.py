@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -87,10 +88,35 @@ def available_frameworks() -> list[str]:
     )
 
 
+def load_catalog(name: str = DEFAULT_FRAMEWORK, folder: Path | None = None) -> Catalog:
+    """A catalogue: the project's own `folder/<name>.yaml` (an imported one) if there is one, else a shipped one."""
+    own = folder / f"{name}.yaml" if folder is not None else None
+    if own is not None and own.is_file():
+        stat = own.stat()
+        return _own_catalog(str(own), stat.st_mtime_ns, stat.st_size)
+    return _shipped_catalog(name)
+
+
+def project_frameworks(folder: Path | None) -> list[str]:
+    """IDs of the catalogues a project holds in its own folder (imported with `aims import oscal-catalog`)."""
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if "--" not in p.stem)
+
+
 @cache
-def load_catalog(name: str = DEFAULT_FRAMEWORK) -> Catalog:
+def _own_catalog(path: str, mtime: int, size: int) -> Catalog:
+    return _parse_catalog(Path(path).read_text(encoding="utf-8"), Path(path).name)
+
+
+@cache
+def _shipped_catalog(name: str) -> Catalog:
     """Read a shipped catalogue once per process (the files never change)."""
-    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return _parse_catalog(resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8"), name)
+
+
+def _parse_catalog(text: str, name: str) -> Catalog:
+    name = name.removesuffix(".yaml")
     data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     meta = data["framework"]
     reqs = {}
@@ -136,21 +162,37 @@ class Crosswalk:
         return [m for m in self.mappings if m.target == target_id]
 
 
+def load_crosswalk(source: str, target: str, folder: Path | None = None) -> Crosswalk:
+    """The mapping from one catalogue to another (the project's own `folder/<source>--<target>.yaml`, else
+    a shipped one; none: an empty mapping that says so); every ID is checked against both."""
+    own = folder / f"{source}--{target}.yaml" if folder is not None else None
+    if own is not None and own.is_file():
+        return _crosswalk(own.read_text(encoding="utf-8"), own.name, source, target, folder)
+    shipped = resources.files(__package__).joinpath("crosswalks", f"{source}--{target}.yaml")
+    if not shipped.is_file():
+        note = f"No crosswalk from {source} to {target} yet: write {source}--{target}.yaml beside the catalogue."
+        return Crosswalk(source, target, note, ())
+    return _shipped_crosswalk(source, target)
+
+
 @cache
-def load_crosswalk(source: str, target: str) -> Crosswalk:
-    """The shipped mapping from one catalogue to another; every ID is checked against both."""
+def _shipped_crosswalk(source: str, target: str) -> Crosswalk:
     path = resources.files(__package__).joinpath("crosswalks", f"{source}--{target}.yaml")
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return _crosswalk(path.read_text(encoding="utf-8"), path.name, source, target, None)
+
+
+def _crosswalk(text: str, name: str, source: str, target: str, folder: Path | None) -> Crosswalk:
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     head = data["crosswalk"]
     if (head["from"], head["to"]) != (source, target):
-        raise ValueError(f"{path.name}: says it maps {head['from']} to {head['to']}")
-    src, dst = load_catalog(source), load_catalog(target)
+        raise ValueError(f"{name}: says it maps {head['from']} to {head['to']}")
+    src, dst = load_catalog(source, folder), load_catalog(target, folder)
     mappings = []
     for item in data["mappings"]:
         mapping = Mapping(str(item["from"]), str(item["to"]), item["strength"], item.get("reason", ""))
         if mapping.source not in src.requirements or mapping.target not in dst.requirements:
-            raise ValueError(f"{path.name}: unknown ID in {mapping.source} -> {mapping.target}")
+            raise ValueError(f"{name}: unknown ID in {mapping.source} -> {mapping.target}")
         if mapping.strength not in STRENGTHS:
-            raise ValueError(f"{path.name}: strength {mapping.strength!r} is not one of {STRENGTHS}")
+            raise ValueError(f"{name}: strength {mapping.strength!r} is not one of {STRENGTHS}")
         mappings.append(mapping)
     return Crosswalk(source, target, head.get("note", ""), tuple(mappings))

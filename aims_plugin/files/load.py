@@ -45,6 +45,7 @@ def load(
     frameworks: Sequence[str] = (),
     shelf_life: str = "12 months",
     expiry_window: int = 60,
+    catalog_dir: Path | None = None,
 ) -> Register:
     """Read every `.md` file under `content_dir` into a register (with its git history, or the one given).
 
@@ -57,7 +58,7 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(content_dir, display_root, catalog, history, frameworks, shelf_life, expiry_window)
+        return _load(content_dir, display_root, catalog, history, frameworks, shelf_life, expiry_window, catalog_dir)
     finally:
         if collecting:
             gc.enable()
@@ -71,6 +72,7 @@ def _load(
     frameworks: Sequence[str],
     shelf_life: str,
     expiry_window: int,
+    catalog_dir: Path | None = None,
 ) -> Register:
     content_dir = Path(content_dir)
     real_root = Path(os.path.realpath(content_dir))
@@ -102,7 +104,8 @@ def _load(
         display_dir=prefix,
         broken_ids=broken,
         history=history,
-        frameworks={name: load_catalog(name) for name in frameworks},
+        frameworks={name: load_catalog(name, catalog_dir) for name in frameworks},
+        catalog_dir=catalog_dir,
         criteria=criteria,
         shelf_life=shelf_life,
         expiry_window=expiry_window,

@@ -18,6 +18,7 @@ from ..register.findings import Finding
 from ..register.records import Register
 from ..reports.bundle import Reports, compute
 from ..reports.changes import ChangeReport
+from .project import FRAMEWORKS_FOLDER
 from .settings import Settings
 
 
@@ -67,6 +68,7 @@ class Build:
             self.content_dir,
             display_root=self.display_root,
             frameworks=self.frameworks,
+            catalog_dir=self.root / FRAMEWORKS_FOLDER,
             history=self.history if self.history is not None else True,
             shelf_life=self.settings.evidence_shelf_life,
             expiry_window=self.settings.expiring_within_days,

@@ -515,6 +515,31 @@ def import_acknowledgements(
         sys.exit(ExitCode.findings)
 
 
+@import_.command("oscal-catalog")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--as", "framework", required=True, help="The framework ID to give it (a file frameworks/ID.yaml).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", help="The AIMS project.")
+def import_oscal_catalog(file: Path, framework: str, root: Path) -> None:
+    """Add a framework from an OSCAL catalog (JSON), such as NIST's AI RMF catalog.
+
+    Writes frameworks/ID.yaml beside mkdocs.yml, which the loader reads like the shipped
+    catalogues: enable it with `frameworks: [ID]` and map ISO/IEC 42001 to it in
+    frameworks/iso42001--ID.yaml. Anything it cannot map is listed as path:line: problem,
+    and nothing is written.
+    """
+    from .oscal_import import ImportProblem, import_catalog
+
+    project = _project(root)
+    try:
+        target, count = import_catalog(file, str(file), framework, project.root)
+    except ImportProblem as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo("nothing was imported", err=True)
+        sys.exit(ExitCode.findings)
+    click.echo(f"{target}: {plural(count, 'requirement')} of {framework}; enable it with `frameworks: [{framework}]`")
+
+
 @main.command()
 @click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".")
@@ -589,7 +614,14 @@ def changes(root: Path, since: str, until: str | None) -> None:
 
 @main.command()
 @ROOT
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "oscal-ssp", "oscal-catalog", "oscal-profile"]),
+    default="json",
+    show_default=True,
+)
+@click.option("--framework", default=None, help="OSCAL: another enabled framework's catalogue (nist-ai-rmf, ...).")
 @click.option(
     "--table",
     type=click.Choice(["records", "people"]),
@@ -605,33 +637,72 @@ def changes(root: Path, since: str, until: str | None) -> None:
     help="Write to this file (atomically) instead of standard output.",
 )
 @TODAY
-def export(root: Path, fmt: str, table: str, output: Path | None, today: dt.datetime | None) -> None:
-    """Export the whole register with its history, stable and sorted, as JSON or CSV.
+def export(
+    root: Path, fmt: str, table: str, framework: str | None, output: Path | None, today: dt.datetime | None
+) -> None:
+    """Export the whole register with its history, stable and sorted, as JSON, CSV or OSCAL.
 
     JSON holds the records and, where there is a people register, one entry per
     person (roles, acknowledgements, competences); CSV holds one table: the
-    records, or with --table people one row per person.
+    records, or with --table people one row per person. The OSCAL formats (1.1.3)
+    are a system security plan of the AIMS, a catalogue as a catalog, and the
+    Statement of Applicability as a profile; --framework picks another enabled
+    framework's catalogue.
     """
     from ..outputs.exports import people_csv, register_csv, register_json
     from ..outputs.writefile import write_atomically
 
     day = _today(today)
-    register = _build(root, day).register
+    build = _build(root, day, frameworks=None)
+    register = build.register
     if fmt == "json":
         text = register_json(register, day)
-    else:
+    elif fmt == "csv":
         text = people_csv(register, day) if table == "people" else register_csv(register)
+    else:
+        text = _oscal(build, fmt, framework)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomically(output, text.encode("utf-8"))
 
 
+def _oscal(build: Build, fmt: str, framework: str | None) -> str:
+    from ..catalog import load_catalog
+    from ..outputs import oscal
+    from ..outputs.pack.write import build_date
+
+    history = build.register.history
+    stamp = oscal.Stamp(history.head.commit if history.head else "", build_date(history))
+    reports = build.reports(Audience.auditor, changes_since="")
+    settings = build.settings
+    if framework is not None and framework != DEFAULT_FRAMEWORK and framework not in reports.view.frameworks:
+        enabled = ", ".join(reports.view.frameworks) or "none"
+        raise click.UsageError(f"--framework {framework}: not enabled in mkdocs.yml (enabled: {enabled})")
+    chosen = framework if framework and framework != DEFAULT_FRAMEWORK else None
+    if fmt == "oscal-catalog":
+        if chosen is None:
+            document = oscal.catalog_document(build.register.catalog, stamp, reports.soa)
+        else:
+            document = oscal.catalog_document(reports.view.frameworks.get(chosen) or load_catalog(chosen), stamp)
+    elif fmt == "oscal-profile":
+        if chosen is not None:
+            raise click.UsageError("the profile is the Statement of Applicability: it selects ISO/IEC 42001 controls")
+        document = oscal.profile_document(reports, stamp, settings.organisation)
+    else:
+        coverage = next((c for c in reports.frameworks if c.catalog.id == chosen), None) if chosen else None
+        document = oscal.ssp_document(reports, stamp, settings.organisation, settings.scope, coverage)
+    return oscal.dumps(document)
+
+
 def _framework_status(root: Path, framework: str, day: dt.date) -> None:
-    if framework not in available_frameworks() or framework == DEFAULT_FRAMEWORK:
-        others = [f for f in available_frameworks() if f != DEFAULT_FRAMEWORK]
-        raise click.UsageError(f"unknown framework '{framework}'; available: {', '.join(others)}")
+    from ..catalog import project_frameworks
+
     project = _project(root)
+    known = available_frameworks() + project_frameworks(project.catalog_dir)
+    if framework not in known or framework == DEFAULT_FRAMEWORK:
+        others = [f for f in known if f != DEFAULT_FRAMEWORK]
+        raise click.UsageError(f"unknown framework '{framework}'; available: {', '.join(others)}")
     # Asking about a framework enables it for this report, whatever mkdocs.yml says.
     frameworks = sorted({*project.frameworks, framework})
     build = Build(project.root, project.settings, day, display_root=_display_root(project.root), frameworks=frameworks)

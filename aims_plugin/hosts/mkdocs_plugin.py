@@ -35,6 +35,7 @@ from ..outputs.site.pages import Page as GeneratedPage
 from ..present.templates import OVERRIDES, Templates, yaml_title
 from ..register.findings import GAP_CODES, Finding, Severity
 from .build import Build
+from .project import unknown_framework
 from .settings import Settings, describe
 
 log = get_plugin_logger(__name__)
@@ -92,6 +93,9 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         self.content = root / self.settings.content_dir
         if not self.content.is_dir():
             raise PluginError(f"aims: content folder not found: {self.content}")
+        problem = unknown_framework(self.root, list(self.settings.frameworks))
+        if problem:
+            raise PluginError(f"aims: {problem}")
         custom_dir = config.theme.custom_dir
         self.templates = Templates(Path(custom_dir) / OVERRIDES if custom_dir else None)
         config.extra_css.append(CSS_URI)

@@ -14,10 +14,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..catalog import DEFAULT_FRAMEWORK, available_frameworks, project_frameworks
 from ..present.templates import OVERRIDES, Templates
 from .settings import Settings, describe
 
 CONFIG_FILE = "mkdocs.yml"
+#: The project's own catalogues and crosswalks, beside mkdocs.yml.
+FRAMEWORKS_FOLDER = "frameworks"
 PLUGIN_NAME = "aims"
 
 
@@ -52,6 +55,11 @@ class Project:
     @property
     def content_dir(self) -> Path:
         return self.root / self.settings.content_dir
+
+    @property
+    def catalog_dir(self) -> Path:
+        """The project's own catalogues and crosswalks (`aims import oscal-catalog` writes there)."""
+        return self.root / FRAMEWORKS_FOLDER
 
     @property
     def frameworks(self) -> list[str]:
@@ -113,7 +121,20 @@ def read_project(root: Path) -> Project:
             project.custom_dir = root / str(theme["custom_dir"])
     if not project.content_dir.is_dir():
         raise ProjectError(f"{project.content_dir}: content folder not found")
+    problem = unknown_framework(project.root, project.settings.frameworks)
+    if problem:
+        raise ProjectError(f"{config_path}: plugin 'aims': {problem}")
     return project
+
+
+def unknown_framework(root: Path, frameworks: list[str]) -> str | None:
+    """Why a `frameworks` setting names no catalogue (shipped, or in the project's frameworks/), or None."""
+    known = set(available_frameworks()) | set(project_frameworks(root / FRAMEWORKS_FOLDER))
+    for framework in frameworks:
+        if framework == DEFAULT_FRAMEWORK or framework not in known:
+            choices = ", ".join(sorted(known - {DEFAULT_FRAMEWORK}))
+            return f"frameworks: no catalogue '{framework}' (known: {choices})"
+    return None
 
 
 def plugin_options(plugins: Any) -> dict[str, Any]:

@@ -11,11 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
 from ..model import Audience
 from ..model.fields import Interval
 
-Framework = Literal[tuple(f for f in available_frameworks() if f != DEFAULT_FRAMEWORK)]  # type: ignore[valid-type]
+#: A framework's ID: a shipped catalogue's, or one imported into the project's `frameworks/` folder.
+Framework = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
 class Settings(BaseModel):
@@ -30,8 +30,9 @@ class Settings(BaseModel):
     nav_section: str = Field("AI management system", description="Title of the generated navigation section.")
     strict_checks: bool = Field(False, description="Count work-not-done warnings for `mkdocs build --strict` too.")
     page_size: Annotated[int, Field(ge=1)] = Field(200, description="Records per register page.")
-    frameworks: list[Framework] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Other frameworks to show coverage of (nist-ai-rmf, eu-ai-act)."
+    frameworks: list[Framework] = Field(
+        default_factory=list,
+        description="Other frameworks to show coverage of (nist-ai-rmf, eu-ai-act, or one imported into frameworks/).",
     )
     changes_since: str = Field(
         "", description="Add a page (and pack section) of changes since this tag, commit or date."

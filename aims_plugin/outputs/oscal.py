@@ -82,20 +82,24 @@ def catalog_document(catalog: Catalog, stamp: Stamp, own_controls: Iterable[SoaR
     for req in catalog.requirements.values():
         children.setdefault(req.parent, []).append(req)
 
-    def node(req: Requirement) -> dict[str, Any]:
+    def node(req: Requirement, as_control: bool = False) -> dict[str, Any]:
+        # A requirement with children is a group, unless its siblings mix leaves and containers:
+        # then all of them are controls, containers holding their children as nested controls
+        # (OSCAL peers such as compliance-trestle read a group's children as all groups or all controls).
         kids = children.get(req.id, [])
         item: dict[str, Any] = {"id": token(req.id), "class": req.type, "title": req.title, "props": [_label(req.id)]}
         if req.intent:
             item["parts"] = [{"id": f"{token(req.id)}_smt", "name": "statement", "prose": req.intent}]
-        if kids:
-            key = "controls" if all(not children.get(k.id) for k in kids) and req.type not in ("clause",) else "groups"
-            if req.type in ("control_group", "category", "subcategory", "article"):
-                key = "controls"
-            item[key] = [node(k) for k in kids]
+        if not kids:
+            return item
+        if as_control or not all(children.get(k.id) for k in kids):
+            item["controls"] = [node(k, as_control=True) for k in kids]
+        else:
+            item["groups"] = [node(k) for k in kids]
         return item
 
     top = [node(req) for req in children.get(None, [])]
-    groups = [g for g in top if "controls" in g or "groups" in g or g["class"] not in ("control",)]
+    groups = [g for g in top if "controls" in g or "groups" in g]
     loose = [g for g in top if g not in groups]
     own = [row for row in own_controls if row.organisation_defined]
     if own:
@@ -124,27 +128,10 @@ def catalog_document(catalog: Catalog, stamp: Stamp, own_controls: Iterable[SoaR
         remarks=remarks,
     )
     if groups:
-        body["groups"] = _groups_only(groups)
+        body["groups"] = groups
     if loose:
         body["controls"] = loose
     return {"catalog": body}
-
-
-def _groups_only(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # OSCAL groups hold groups or controls; a control holds only controls (its enhancements).
-    out = []
-    for item in items:
-        if "groups" in item:
-            item["groups"] = _groups_only(item["groups"])
-            # A group's children that are themselves containers stay groups; leaves become controls.
-            leaves = [g for g in item["groups"] if "groups" not in g and "controls" not in g]
-            if leaves:
-                item["groups"] = [g for g in item["groups"] if g not in leaves]
-                item.setdefault("controls", []).extend(leaves)
-                if not item["groups"]:
-                    del item["groups"]
-        out.append(item)
-    return out
 
 
 # -- profile (the SoA) ---------------------------------------------------------------------
@@ -298,9 +285,9 @@ def ssp_document(
             }
             if frow.not_applicable:
                 item["remarks"] = frow.not_applicable
-            evidence = [e for row in frow.controls for e in row.evidence]
+            evidence = list({e.id: e for row in frow.controls for e in row.evidence}.values())
             if evidence:
-                item["links"] = [evidence_link(r) for r in dict.fromkeys(evidence)]
+                item["links"] = [evidence_link(r) for r in evidence]
             parts = by_components([d for d in frow.documents if d.id in component], state)
             if parts:
                 item["by-components"] = parts

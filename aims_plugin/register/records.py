@@ -155,6 +155,8 @@ class Register:
     broken_ids: set[str] = field(default_factory=set)
     #: Other frameworks enabled for this AIMS (NIST AI RMF, EU AI Act), by ID.
     frameworks: dict[str, Catalog] = field(default_factory=dict)
+    #: The project's own catalogues and crosswalks (imported frameworks), if any.
+    catalog_dir: Path | None = None
     #: Revision history of the content files (empty, with a notice, outside git).
     history: History = field(default_factory=History)
     #: IDs (and catalogue IDs of write-ups) that exist but are hidden from this view's audience.
@@ -231,6 +233,7 @@ class Register:
             display_dir=self.display_dir,
             history=history,
             frameworks=self.frameworks,
+            catalog_dir=self.catalog_dir,
             withheld=withheld,
             withheld_kinds=withheld_kinds,
             criteria=self.criteria,
