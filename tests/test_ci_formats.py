@@ -112,3 +112,43 @@ def test_sarif_output_validates_against_the_sarif_2_1_0_schema(tree):
     assert [e.message for e in validator.iter_errors(clean)] == []
     log["runs"][0]["results"][0]["level"] = "fatal"
     assert list(validator.iter_errors(log)), "the schema catches a wrong level"
+
+
+def test_aims_build_prints_one_summary_line_and_no_theme_banner(tree):
+    import subprocess
+    import sys
+
+    from .conftest import site_config
+
+    root = tree(complete_files())
+    site_config(root)
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "aims_plugin", "build"], cwd=root, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        f"aims build: site: {sum(1 for _ in (root / 'site').rglob('*.html'))} pages; "
+        f"{len(list((root / 'content').rglob('*.md')))} records checked: 0 errors, 0 warnings; no pack (pdf: false)"
+    ]
+    assert "MkDocs 2" not in proc.stdout + proc.stderr and "Zensical" not in proc.stdout + proc.stderr
+
+
+def test_csv_columns_do_not_move_with_the_content_and_carry_risk_ratings(tree):
+    import csv
+    import io
+
+    files = complete_files()
+    files["content/risks/R-1.md"] = front(
+        id="R-1", title="Risk", likelihood=4, impact=5, residual_likelihood=1, residual_impact=2, owner="O"
+    )
+    root = tree(files)
+    before = run("export", str(root), "--format", "csv").stdout
+    header = before.splitlines()[0]
+    control = root / "content/controls/A.6.2.4.md"
+    control.write_text(control.read_text(encoding="utf-8").replace("---\n", "---\ndue: 2027-01-31\n", 1))
+    assert run("export", str(root), "--format", "csv").stdout.splitlines()[0] == header
+    (risk,) = [r for r in csv.DictReader(io.StringIO(before)) if r["id"] == "R-1"]
+    assert (risk["inherent_score"], risk["residual_score"]) == ("20", "2")
+    assert risk["inherent_rating"] and risk["residual_rating"]
+    assert json.loads(run("export", str(root)).stdout)["schema_version"] == "1"

@@ -160,3 +160,28 @@ def test_a_built_wheel_installs_and_its_scaffold_passes_its_own_ci(tmp_path):
     policy = project / "content/policies/POL-001.md"
     policy.write_text(policy.read_text(encoding="utf-8").replace("status: draft", "satisfies: [A.99]\nstatus: draft"))
     assert ci()[1:3] == [1, 1]
+
+
+def test_setup_says_what_to_install_by_hand_when_it_cannot(tmp_path):
+    import shutil
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[1]
+    usage = subprocess.run([str(repo / "scripts/setup"), "--bogus"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "usage: scripts/setup [--tests]" in usage.stderr
+    # A machine with no apt-get and none of the test tools: it stops and names them.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "id", "python3", "env", "cat"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    result = subprocess.run(
+        ["bash", str(repo / "scripts/setup"), "--tests"],
+        capture_output=True,
+        text=True,
+        env={"PATH": str(bin_dir), "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 1
+    assert "apt-get is not available: install chromium npm qpdf poppler-utils" in result.stderr
+    assert "by hand, then run this again" in result.stderr

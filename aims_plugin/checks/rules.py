@@ -7,7 +7,9 @@ and returns the loader's findings with theirs, sorted by place.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import gc
+import re
 from collections.abc import Callable, Iterator
 from operator import attrgetter
 
@@ -115,7 +117,9 @@ def _reference_problem(register: Register, ref: Ref, target: str, own: set[str])
             ref.catalog, ("subclause", "control", "clause")
         )
         if req is None:
-            return "AIMS010", f"'{target}' is not {_catalog_noun(ref.catalog)} of {catalog.title}"
+            choices = [r.id for r in catalog.requirements.values() if r.type in wanted] + sorted(own)
+            hint = _nearest(local, choices)
+            return "AIMS010", f"'{target}' is not {_catalog_noun(ref.catalog)} of {catalog.title}{hint}"
         if req.type not in wanted:
             return "AIMS011", f"'{target}' is a {req.type.replace('_', ' ')}, not {_catalog_noun(ref.catalog)}"
         return None
@@ -124,11 +128,25 @@ def _reference_problem(register: Register, ref: Ref, target: str, own: set[str])
         if target in register.broken_ids:
             return None  # its own file already has an error
         kinds = " or ".join(ref.kinds)
-        return "AIMS010", f"no {kinds} has the ID '{target}'"
+        hint = _nearest(target, [r.id for r in register.records if r.kind in ref.kinds])
+        return "AIMS010", f"no {kinds} has the ID '{target}'{hint}"
     if found.kind not in ref.kinds:
         kinds = " or ".join(ref.kinds)
         return "AIMS011", f"'{target}' is a {found.kind.value}, not a {kinds}"
     return None
+
+
+def _nearest(value: str, choices: list[str]) -> str:
+    """`; did you mean 'A.7.2'?` for the choice nearest a mistyped ID (case and separators aside), or ''."""
+
+    def shape(text: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+    by_shape = {shape(c): c for c in choices}
+    if shape(value) in by_shape:
+        return f"; did you mean '{by_shape[shape(value)]}'?"
+    found = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{found[0]}'?" if found else ""
 
 
 def _catalog_noun(kind: str | None) -> str:
@@ -172,7 +190,8 @@ def check_controls(register: Register, today: dt.date) -> Iterator[Finding]:
             )
         yield from _second_write_up(written, doc.control, record)
     for req in register.catalog.controls:
-        if req.id not in written:
+        # A write-up whose front matter is broken has its own error: it is not reported missing too.
+        if req.id not in written and req.id not in register.broken_ids:
             yield warning(
                 register_display(register, "controls"),
                 1,
@@ -295,9 +314,9 @@ def check_cross_references(register: Register, today: dt.date) -> Iterator[Findi
         src = record.source
         for ref in find_refs(src.body):
             if ref.ref.removeprefix(f"{catalog.id}:") not in known:
-                yield warning(
-                    src.display, src.body_line + ref.line, "AIMS024", f"cross-reference [[{ref.ref}]] names no document"
-                )
+                hint = _nearest(ref.ref, list(register.by_id))
+                message = f"cross-reference [[{ref.ref}]] names no document{hint}"
+                yield warning(src.display, src.body_line + ref.line, "AIMS024", message)
 
 
 def check_changed_since_approval(register: Register, today: dt.date) -> Iterator[Finding]:

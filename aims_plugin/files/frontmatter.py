@@ -110,6 +110,25 @@ class Refused(Exception):
         self.line, self.code, self.message = line, code, message
 
 
+#: Where the fault starts is where the construct opens, not where YAML gives up.
+_OPENERS = {
+    "while scanning a quoted scalar": "the quoted value that starts on this line is never closed",
+    "while parsing a flow sequence": "the list in [ ] that starts on this line is never closed",
+    "while parsing a flow mapping": "the mapping in { } that starts on this line is never closed",
+}
+
+
+def _yaml_fault(exc: yaml.MarkedYAMLError, offset: int) -> tuple[int, str, str]:
+    problem = exc.problem or exc.context or "syntax error"
+    opener = _OPENERS.get(exc.context or "")
+    if opener and exc.context_mark is not None:
+        where = f" (YAML gives up on line {exc.problem_mark.line + offset})" if exc.problem_mark else ""
+        return exc.context_mark.line + offset, "AIMS003", f"front matter is not valid YAML: {opener}{where}"
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + offset if mark else offset
+    return line, "AIMS003", f"front matter is not valid YAML: {problem}"
+
+
 def parse_yaml(
     fm_text: str,
     offset: int = _OFFSET,
@@ -123,10 +142,7 @@ def parse_yaml(
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + offset if mark else offset
-            problem = exc.problem or exc.context or "syntax error"
-            raise Refused(line, "AIMS003", f"front matter is not valid YAML: {problem}") from None
+            raise Refused(*_yaml_fault(exc, offset)) from None
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, controls)
             line = fm_text.count("\n", 0, max(exc.position, 0)) + offset
             raise Refused(line, "AIMS003", f"front matter has a character YAML does not allow ({exc.reason})") from None

@@ -126,7 +126,7 @@ def _read_all(
     broken: set[str] = set()
     real_dirs: dict[str, str] = {}  # folder -> its real path, for this load only
     for path, rel in files:
-        parsed = _parse_file(path, rel, f"{prefix}/{rel}", real_root, findings)
+        parsed = _parse_file(path, rel, f"{prefix}/{rel}", real_root, findings, broken)
         if parsed is not None and (record := _build_record(*parsed, real_root, real_dirs, findings, broken)):
             if isinstance(record.doc, Training) and record.doc.attendees_file:
                 _add_attendees(record, record.doc.attendees_file, real_root, real_dirs, people, findings)
@@ -160,7 +160,14 @@ def _markdown_files(content_dir: Path) -> Iterator[tuple[Path, str]]:
 Parsed = tuple[Source, dict[str, Any]]
 
 
-def _parse_file(path: Path, rel: str, display: str, real_root: Path, findings: list[Finding]) -> Parsed | None:
+_ID_LINE = re.compile(
+    r"""^(id|control|clause):[ \t]*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?[ \t]*(?:#.*)?$""", re.MULTILINE
+)
+
+
+def _parse_file(
+    path: Path, rel: str, display: str, real_root: Path, findings: list[Finding], broken: set[str]
+) -> Parsed | None:
     """Read, decode and parse one file (the CPU-heavy part, safe to run in a worker)."""
 
     def fail(line: int, code: str, message: str) -> None:
@@ -198,6 +205,8 @@ def _parse_file(path: Path, rel: str, display: str, real_root: Path, findings: l
         data, source_lines, item_lines, duplicates = parse_yaml(fm_text)
     except Refused as refused:
         fail(refused.line, refused.code, refused.message)
+        # Its ID, if a line names it, so that references to it are not reported again elsewhere.
+        broken.update(m.group(2) for m in _ID_LINE.finditer(fm_text))
         return None
     source = Source(
         path,
@@ -341,7 +350,12 @@ def _validation_finding(problem: dict[str, Any], source: Source, kind: Kind) -> 
         shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        message = f"{where}: {problem['msg'].replace('Value error, ', '')} (got {shown})"
+        text = problem["msg"].replace("Value error, ", "")
+        if problem["type"].startswith(("date_", "datetime_")):
+            text = "not a date: use YYYY-MM-DD"
+        elif problem["type"] in ("bool_parsing", "bool_type"):
+            text = "use true or false"
+        message = f"{where}: {text} (got {shown})"
         line = source.line_of(key, index)
     return error(source.display, line, "AIMS006", message)
 
@@ -433,13 +447,27 @@ def _resolve(
     try:
         info = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):
-        return error(source.display, line, "AIMS014", f"{what} '{file}' does not exist")
+        return error(source.display, line, "AIMS014", f"{what} '{file}' does not exist{_nearby(target, file)}")
     except OSError as exc:
         return error(source.display, line, "AIMS014", f"{what} '{file}' cannot be read: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode) or not os.access(target, os.R_OK):
         return error(source.display, line, "AIMS014", f"{what} '{file}' is not a readable file")
     rel = os.path.relpath(target, root).replace(os.sep, "/")
     return Attachment(Path(target), rel, info.st_size)
+
+
+def _nearby(target: str, given: str) -> str:
+    """`; did you mean 'files/EV-1.pdf'?` for the file in the same folder nearest a mistyped name, or ''."""
+    folder, name = os.path.split(target)
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.is_file() and not entry.name.startswith(".")]
+    except OSError:
+        return ""
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not found:
+        return ""
+    head = given.replace("\\", "/").rsplit("/", 1)[0] + "/" if "/" in given.replace("\\", "/") else ""
+    return f"; did you mean '{head}{found[0]}'?"
 
 
 def _add_attendees(

@@ -764,7 +764,15 @@ def init(directory: Path, organisation: str | None, restore: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (as `mkdocs build --strict`).")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def build(root: Path, strict: bool, site_dir: Path | None) -> None:
-    """Build the site (and the pack, when the plugin's `pdf` is on) of the project at ROOT with MkDocs."""
+    """Build the site (and the pack, when the plugin's `pdf` is on) of the project at ROOT with MkDocs.
+
+    Prints one line: pages, findings and the pack. MkDocs' own messages appear only when they
+    are warnings or errors.
+    """
+    import logging
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the theme's banner about MkDocs 2: not ours to print
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -773,9 +781,22 @@ def build(root: Path, strict: bool, site_dir: Path | None) -> None:
     config_file = project.root / "mkdocs.yml"
     if not config_file.is_file():
         raise click.UsageError(f"{config_file}: not found; `aims init` writes one")
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), strict=strict, **({"site_dir": str(site_dir)} if site_dir else {}))
         mkdocs_build(config)
     except MkDocsException as exc:
         click.echo(f"aims build: {exc}", err=True)
         sys.exit(ExitCode.findings)
+    site = Path(config["site_dir"])
+    pages = sum(1 for _ in site.rglob("*.html")) if site.is_dir() else 0
+    plugin = config.plugins.get("aims")
+    findings = plugin.build.findings if plugin is not None and getattr(plugin, "build", None) else []
+    errors = sum(f.severity == Severity.error for f in findings)
+    gaps = sum(f.severity == Severity.warning and f.code in GAP_CODES for f in findings)
+    result = getattr(plugin, "pack_result", None)
+    pack = f"; pack {result.path.name}: {result.pages} pages" if result is not None else "; no pack (pdf: false)"
+    shown = site.relative_to(Path.cwd()) if site.is_relative_to(Path.cwd()) else site
+    records = len(plugin.build.register.records) if plugin is not None and getattr(plugin, "build", None) else 0
+    counts = _summary(records, errors, len(findings) - errors, gaps)
+    click.echo(f"aims build: {shown}: {plural(pages, 'page')}; {counts}{pack}")

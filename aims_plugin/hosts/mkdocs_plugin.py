@@ -73,6 +73,8 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
 
     def __init__(self) -> None:
         self.serving = False
+        #: The pack written with the site by the last build, if any (for `aims build`'s summary).
+        self.pack_result = None
         self.build: Build | None = None
         self.plan: SitePlan | None = None
         self.pages: dict[str, GeneratedPage] = {}
@@ -245,6 +247,7 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         )
         name = pack_name(settings.pack_audience())
         log.info(f"{name}: {settings.pdf_filename} ({result.pages} pages, sha256 {result.sha256[:16]})")
+        self.pack_result = result
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(os.fspath(self.content))

@@ -12,6 +12,7 @@ from typing import Any
 from ..model import SPECS, Document, Kind
 from ..register.records import Record, Register
 from ..reports.people import PersonRow, acknowledgement_rows, person_rows, role_rows
+from ..reports.registers import risk_register
 from ..reports.soa import SoaRow
 
 
@@ -73,11 +74,31 @@ def record_row(register: Register, record: Record) -> dict[str, Any]:
 def _rows(register: Register) -> list[dict[str, Any]]:
     order = {kind: index for index, kind in enumerate(Kind)}
     records = sorted(register.records, key=lambda r: (order[r.kind], r.id))
-    return [record_row(register, r) for r in records]
+    scores = {row.record.id: row for row in risk_register(register)}
+    rows = []
+    for record in records:
+        row = record_row(register, record)
+        risk = scores.get(record.id)
+        if risk is not None:
+            # The ratings as the organisation's risk criteria give them (risk_criteria.yaml).
+            row |= {
+                "inherent_score": risk.inherent,
+                "inherent_rating": risk.inherent_band.name,
+                "residual_score": risk.residual,
+                "residual_rating": risk.residual_band.name,
+                "above_appetite": risk.above_appetite,
+            }
+        rows.append(row)
+    return rows
+
+
+#: The version of the JSON export's layout: it changes only with a migration note.
+EXPORT_SCHEMA_VERSION = "1"
 
 
 def register_json(register: Register, today: dt.date | None = None) -> str:
     data: dict[str, Any] = {
+        "schema_version": EXPORT_SCHEMA_VERSION,
         "framework": register.catalog.id,
         "history": register.history.notice or "complete",
         "records": _rows(register),
@@ -116,7 +137,8 @@ def register_columns() -> list[str]:
     own = [name for spec in SPECS for name in spec.own_fields]
     common = [name for name in Document.model_fields if name not in ("kind", "id")]
     extra = dict.fromkeys(name for name in [*common, *own] if name not in FIRST_COLUMNS)
-    return [*FIRST_COLUMNS, *extra, "placeholder", "counts_as_done", "file_sha256", "file_size", "revisions"]
+    scores = ["inherent_score", "inherent_rating", "residual_score", "residual_rating", "above_appetite"]
+    return [*FIRST_COLUMNS, *extra, *scores, "placeholder", "counts_as_done", "file_sha256", "file_size", "revisions"]
 
 
 def register_csv(register: Register) -> str:
