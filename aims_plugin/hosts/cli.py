@@ -423,6 +423,58 @@ def evidence_ingest(file: Path, record_id: str, root: Path, today: dt.datetime |
 
 
 @main.command()
+@click.argument("kind")
+@click.argument("title")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", help="The AIMS project.")
+@TODAY
+def new(kind: str, title: str, root: Path, today: dt.datetime | None) -> None:
+    """Write a new draft record of KIND (policy, risk, evidence, role, ...) titled TITLE.
+
+    It gets the next free ID and every field its kind requires, each with a value to
+    check, and a body marked as a placeholder: it counts as not written until the
+    marker is removed.
+    """
+    from .authoring import AuthoringError, new_record
+
+    build = _build(root, _today(today))
+    try:
+        written = new_record(build.register, build.content_dir, kind, title, _today(today))
+    except AuthoringError as exc:
+        raise click.UsageError(str(exc)) from None
+    shown = _display_root(build.root)
+    path = written.path.relative_to(shown) if written.path.is_relative_to(shown) else written.path
+    click.echo(f"{path}: {written.id} {title.strip()} (draft; write it, then remove the placeholder marker)")
+
+
+@main.command()
+@click.argument("record_id", metavar="ID")
+@click.option("--by", "by", required=True, help="Who approves it (a name, or a person's ID).")
+@click.option("--version", "version", default=None, help="The version approved (default: the next minor one).")
+@click.option("--commit", "commit", is_flag=True, help="Commit the change with an Approved-by trailer.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", help="The AIMS project.")
+@TODAY
+def approve(record_id: str, by: str, version: str | None, commit: bool, root: Path, today: dt.datetime | None) -> None:
+    """Record the approval of record ID: status, approver, date, version and next review.
+
+    The version goes up by one minor step unless --version gives it; next_review is
+    derived from review_every. With --commit the file is committed with an
+    `Approved-by:` trailer, which the pack shows as the approval's attestation.
+    """
+    from .authoring import AuthoringError
+    from .authoring import approve as approve_record
+
+    build = _build(root, _today(today))
+    try:
+        done = approve_record(build.register, record_id, by, _today(today), version=version, commit=commit)
+    except AuthoringError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(ExitCode.findings)
+    review = f", next review {done.next_review}" if done.next_review else ""
+    made = f"; committed {done.commit[:10]}" if done.commit else ""
+    click.echo(f"{record_id}: approved by {by.strip()} as version {done.version}{review}{made}")
+
+
+@main.command()
 @click.argument("document")
 @click.option(
     "--as", "who", required=True, help="The person acknowledging: an ID, a name or an e-mail of the register."

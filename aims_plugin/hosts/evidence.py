@@ -37,14 +37,15 @@ class Added:
     size: int
 
 
-def next_id(ids: set[str]) -> str:
-    """The next free `EV-nnn` (keeping the width the repository already uses)."""
-    numbers = [(int(m.group(1)), len(m.group(1))) for i in ids if (m := _NUMBERED.match(i))]
+def next_id(ids: set[str], prefix: str = "EV-") -> str:
+    """The next free `<prefix>nnn` (keeping the width the repository already uses; 3 digits at first)."""
+    numbered = _NUMBERED if prefix == "EV-" else re.compile(re.escape(prefix) + r"(\d+)$")
+    numbers = [(int(m.group(1)), len(m.group(1))) for i in ids if (m := numbered.match(i))]
     width = max((w for _, w in numbers), default=3)
     number = max((n for n, _ in numbers), default=0) + 1
-    while f"EV-{number:0{width}d}" in ids:
+    while f"{prefix}{number:0{width}d}" in ids:
         number += 1
-    return f"EV-{number:0{width}d}"
+    return f"{prefix}{number:0{width}d}"
 
 
 def add_evidence(content_dir: Path, file: Path, controls: list[str], title: str | None, today: dt.date) -> Added:

@@ -72,6 +72,8 @@ class KindSpec:
     prose: bool = False
     #: The generated page that shows the kind's single record at its head, instead of a page of its own.
     home: str | None = None
+    #: How `aims new` numbers a new record: the prefix of its ID (`{year}`: the current year).
+    id_prefix: str = ""
 
     @property
     def section_title(self) -> str:
@@ -95,6 +97,7 @@ SPECS: tuple[KindSpec, ...] = (
         nav=1,
         pack=1,
         pack_anchor="policies",
+        id_prefix="POL-",
         pack_contents=True,
         prose=True,
     ),
@@ -106,6 +109,7 @@ SPECS: tuple[KindSpec, ...] = (
         nav=2,
         pack=2,
         pack_anchor="procedures",
+        id_prefix="PRC-",
         pack_contents=True,
         prose=True,
     ),
@@ -149,6 +153,7 @@ SPECS: tuple[KindSpec, ...] = (
         view=View("risks.html", "Risk register", rows="risks", nav=1),
         pack=5,
         pack_anchor="risks",
+        id_prefix="RSK-",
     ),
     KindSpec(
         "system",
@@ -160,6 +165,7 @@ SPECS: tuple[KindSpec, ...] = (
         nav=5,
         pack=6,
         pack_anchor="systems",
+        id_prefix="SYS-",
         extra_keys=frozenset({"name"}),
         labels={"eu_ai_act_category": "EU AI Act category", "eu_ai_act_roles": "EU AI Act roles"},
     ),
@@ -171,6 +177,7 @@ SPECS: tuple[KindSpec, ...] = (
         nav=6,
         pack=7,
         pack_anchor="assessments",
+        id_prefix="AIA-",
         prose=True,
     ),
     KindSpec(
@@ -183,12 +190,29 @@ SPECS: tuple[KindSpec, ...] = (
         view=View("evidence.html", "Evidence index", rows="evidence", nav=2),
         pack=12,
         pack_anchor="evidence",
+        id_prefix="EV-",
         labels={"url": "URL", "sha256": "SHA-256 at collection", "size": "Size at collection"},
     ),
-    KindSpec("incident", k.Incident, "incidents", "Incidents", nav=9, pack=11, pack_anchor="incidents"),
-    KindSpec("audit", k.Audit, "audits", "Audits", nav=7, pack=8, pack_anchor="audits"),
     KindSpec(
-        "management_review", k.ManagementReview, "reviews", "Management reviews", nav=8, pack=9, pack_anchor="reviews"
+        "incident",
+        k.Incident,
+        "incidents",
+        "Incidents",
+        nav=9,
+        pack=11,
+        pack_anchor="incidents",
+        id_prefix="INC-{year}-",
+    ),
+    KindSpec("audit", k.Audit, "audits", "Audits", nav=7, pack=8, pack_anchor="audits", id_prefix="AUD-{year}-"),
+    KindSpec(
+        "management_review",
+        k.ManagementReview,
+        "reviews",
+        "Management reviews",
+        nav=8,
+        pack=9,
+        pack_anchor="reviews",
+        id_prefix="MR-{year}-",
     ),
     KindSpec(
         "nonconformity",
@@ -198,6 +222,7 @@ SPECS: tuple[KindSpec, ...] = (
         nav=10,
         pack=10,
         pack_anchor="nonconformities",
+        id_prefix="NC-{year}-",
     ),
     KindSpec(
         "role",
@@ -208,6 +233,7 @@ SPECS: tuple[KindSpec, ...] = (
         nav=11,
         pack=13,
         pack_anchor="roles",
+        id_prefix="ROLE-",
         prose=True,
         labels={"reports_to": "Reports to"},
     ),
@@ -221,6 +247,7 @@ SPECS: tuple[KindSpec, ...] = (
         view=View("training.html", "Training records", rows="training", nav=5),
         pack=14,
         pack_anchor="training",
+        id_prefix="TRN-",
         labels={"valid_for": "Valid for", "attendees_file": "Attendance file"},
     ),
     KindSpec(
