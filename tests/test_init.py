@@ -155,11 +155,30 @@ def test_a_built_wheel_installs_and_its_scaffold_passes_its_own_ci(tmp_path):
             codes.append(subprocess.run(command, shell=True, cwd=project, env=env, capture_output=True).returncode)
         return codes
 
-    assert ci() == [0, 0, 0, 0]
+    assert ci() == [0, 0, 0, 0, 0]
+    # The public site: options inherited from mkdocs.yml, the audience its own.
+    public = (project / "public/index.html").read_text(encoding="utf-8")
+    assert "Acme Lending" in public
     assert (project / "build/auditor-pack.pdf").stat().st_size > 10_000
     policy = project / "content/policies/POL-001.md"
     policy.write_text(policy.read_text(encoding="utf-8").replace("status: draft", "satisfies: [A.99]\nstatus: draft"))
     assert ci()[1:3] == [1, 1]
+
+
+def test_a_configuration_that_inherits_a_list_of_plugins_is_refused_not_silently_thinned(tmp_path, caplog):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    CliRunner().invoke(main, ["init", str(tmp_path / "x"), "--organisation", "Acme"])
+    root = tmp_path / "x"
+    base = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = base.replace("  search: {}\n  aims:\n", "  - search\n  - aims:\n").replace("\n    ", "\n      ")
+    (root / "mkdocs.yml").write_text(listed, encoding="utf-8")
+    with pytest.raises((PluginError, Abort)) as raised:
+        build(load_config(str(root / "mkdocs-public.yml")))
+    said = str(raised.value) + caplog.text
+    assert "organisation" in said and "would be lost" in said and "mapping" in said
 
 
 def test_setup_says_what_to_install_by_hand_when_it_cannot(tmp_path):

@@ -35,7 +35,7 @@ from ..outputs.site.pages import Page as GeneratedPage
 from ..present.templates import OVERRIDES, Templates, yaml_title
 from ..register.findings import GAP_CODES, Finding, Severity
 from .build import Build
-from .project import unknown_framework
+from .project import lost_by_inherit, unknown_framework
 from .settings import Settings, describe
 
 log = get_plugin_logger(__name__)
@@ -95,6 +95,13 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         self.content = root / self.settings.content_dir
         if not self.content.is_dir():
             raise PluginError(f"aims: content folder not found: {self.content}")
+        lost = lost_by_inherit(Path(config.config_file_path))
+        if lost:
+            raise PluginError(
+                f"aims: {Path(config.config_file_path).name} INHERITs a file whose plugins are a list, which MkDocs "
+                f"replaces whole: the options {', '.join(lost)} would be lost. Write that file's plugins as a "
+                "mapping (plugins: {search: {}, aims: {...}}), which MkDocs merges."
+            )
         problem = unknown_framework(self.root, list(self.settings.frameworks))
         if problem:
             raise PluginError(f"aims: {problem}")

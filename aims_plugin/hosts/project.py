@@ -137,6 +137,24 @@ def unknown_framework(root: Path, frameworks: list[str]) -> str | None:
     return None
 
 
+def lost_by_inherit(config_file: Path) -> list[str]:
+    """The aims options a configuration that INHERITs another loses: MkDocs merges mappings but
+    replaces lists, so a child's `plugins` replaces a parent's list of plugins whole."""
+    try:
+        child = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+        if not isinstance(child, dict) or not child.get("INHERIT"):
+            return []
+        parent_file = config_file.parent / str(child["INHERIT"])
+        parent = yaml.load(parent_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return []  # MkDocs reports a file it cannot read
+    if not isinstance(parent, dict) or "plugins" not in child or not isinstance(parent.get("plugins"), list):
+        return []
+    inherited = plugin_options(parent.get("plugins"))
+    own = plugin_options(child.get("plugins"))
+    return sorted(key for key in inherited if key not in own)
+
+
 def plugin_options(plugins: Any) -> dict[str, Any]:
     """The `aims` plugin's options from either form of MkDocs' `plugins` list."""
     entries = (

@@ -45,16 +45,29 @@ markdown_extensions:
   - attr_list
   - toc:
       permalink: true
+# A mapping, not a list: mkdocs-public.yml INHERITs this file and changes one option
+# (MkDocs merges mappings and replaces lists).
 plugins:
-  - search
-  - aims:
-      content_dir: content
-      audience: internal
-      organisation: {organisation}
-      scope: To be defined (clause 4.3)
-      pdf: true
+  search: {{}}
+  aims:
+    content_dir: content
+    audience: internal
+    organisation: {organisation}
+    scope: To be defined (clause 4.3)
+    pdf: true
 nav:
   - Home: index.md
+"""
+
+PUBLIC_YML = """\
+# The public site (for example GitHub or GitLab Pages): public documents only, and no
+# person's name. `mkdocs build --strict -f mkdocs-public.yml`; the rest comes from mkdocs.yml.
+INHERIT: mkdocs.yml
+site_dir: public
+plugins:
+  aims:
+    audience: public
+    pdf: false
 """
 
 INDEX_MD = """\
@@ -79,6 +92,7 @@ __pycache__/
 CHECK = "aims check --strict"
 BUILD = "mkdocs build --strict"
 PACK = "aims pdf -o build/auditor-pack.pdf"
+PUBLIC = "mkdocs build --strict -f mkdocs-public.yml"
 INSTALL = f"pip install -r {REQUIREMENTS_FILE}"
 
 GITHUB_WORKFLOW = f"""\
@@ -104,6 +118,8 @@ jobs:
         run: {BUILD}
       - name: Write the auditor pack
         run: {PACK}
+      - name: Build the public site
+        run: {PUBLIC}
       - uses: actions/upload-artifact@v4
         with:
           name: aims-site
@@ -112,6 +128,10 @@ jobs:
         with:
           name: auditor-pack
           path: build/auditor-pack.pdf
+      - uses: actions/upload-artifact@v4
+        with:
+          name: public-site  # publish it with GitHub Pages when you choose to (see the guide)
+          path: public/
 """
 
 GITLAB_CI = f"""\
@@ -130,6 +150,22 @@ aims:
     paths:
       - site/
       - build/auditor-pack.pdf
+
+# GitLab Pages: the public site, from the default branch (whatever its name), when you start it.
+pages:
+  image: python:3.12
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+      when: manual
+  variables:
+    GIT_DEPTH: "0"
+  before_script:
+    - {INSTALL}
+  script:
+    - {PUBLIC}
+  artifacts:
+    paths:
+      - public/
 """
 
 
@@ -169,6 +205,7 @@ def scaffold_files(organisation: str, today: dt.date) -> dict[str, str]:
         ),
         "docs/index.md": INDEX_MD.format(organisation=md_escape(organisation)),
         ".gitignore": GITIGNORE,
+        "mkdocs-public.yml": PUBLIC_YML,
         ".github/workflows/aims.yml": GITHUB_WORKFLOW,
         ".gitlab-ci.yml": GITLAB_CI,
         REQUIREMENTS_FILE: requirements_text(),
