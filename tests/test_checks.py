@@ -70,7 +70,7 @@ BAD_CASES = [
         {"content/policies/P.md": "---\nid: P\ntitle: [unclosed\nowner: x\n---\n"},
         "AIMS003",
         "content/policies/P.md",
-        4,
+        3,  # where the list opens, not where YAML gives up
     ),
     (
         "bad date",

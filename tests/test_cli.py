@@ -40,7 +40,7 @@ def test_errors_exit_1_and_every_line_is_located(tree):
     assert "Traceback" not in proc.stderr + proc.stdout
     lines = [line for line in proc.stdout.splitlines() if " error: " in line]
     assert [line.split(":", 2)[:2] for line in lines] == [
-        ["content/policies/A.md", "3"],
+        ["content/policies/A.md", "2"],  # the line that opens the list
         ["content/policies/B.md", "3"],
         ["content/risks/R.md", "4"],
     ]
@@ -96,8 +96,9 @@ def test_schema_is_json_schema_of_every_kind():
     schema = json.loads(run("schema").output)
     assert schema["$schema"].startswith("https://json-schema.org/")
     names = {ref["$ref"].rsplit("/", 1)[1] for ref in schema["anyOf"]}
-    assert {"Control", "Risk", "Evidence", "System", "Nonconformity"} <= names
-    assert schema["$defs"]["Risk"]["properties"]["likelihood"]["maximum"] == 5
+    assert {"kind-control", "kind-risk", "kind-evidence", "kind-system", "kind-nonconformity"} <= names
+    assert schema["$defs"]["kind-risk"]["properties"]["likelihood"]["maximum"] == 5
+    assert schema["$defs"]["kind-risk"]["additionalProperties"] is False
 
 
 def test_status_counts_and_lists_gaps(tree):

@@ -70,8 +70,16 @@ def main() -> None:
     show_default=True,
     help="github: workflow commands; sarif: SARIF 2.1.0 for code scanning; gitlab: a code quality report.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Check again whenever a file of the AIMS changes (for an editor's problems panel); Ctrl-C stops.",
+)
+@click.option("--interval", type=click.FloatRange(0.05, 60), default=1.0, show_default=True, hidden=True)
 @TODAY
-def check(paths: tuple[Path, ...], strict: bool, fmt: str, today: dt.datetime | None) -> None:
+def check(
+    paths: tuple[Path, ...], strict: bool, fmt: str, watch: bool, interval: float, today: dt.datetime | None
+) -> None:
     """Check the AIMS, or only PATHS (files or folders of it) in the context of the whole AIMS.
 
     The AIMS is the one holding the first PATH (or the current folder): its root is found by
@@ -80,6 +88,48 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str, today: dt.datetime | 
     warnings of broken content (the same rule as `mkdocs build --strict`: work not done yet
     fails only when the `strict_checks` setting asks for it).
     """
+    if watch:
+        _watch(paths, strict, fmt, interval, today)
+        return
+    sys.exit(_check_once(paths, strict, fmt, today))
+
+
+def _watch(paths: tuple[Path, ...], strict: bool, fmt: str, interval: float, today: dt.datetime | None) -> None:
+    """Check, then check again after each change to the project's files (polled: no extra dependency)."""
+    import time
+
+    start = paths[0] if paths else Path(".")
+    project = _project(start if start.is_dir() else start.parent)
+
+    def state() -> dict[str, tuple[int, int]]:
+        found = {}
+        for folder in (project.content_dir, project.catalog_dir):
+            for path in folder.rglob("*") if folder.is_dir() else ():
+                if path.is_file():
+                    info = path.stat()
+                    found[str(path)] = (info.st_mtime_ns, info.st_size)
+        config = project.root / "mkdocs.yml"
+        if config.is_file():
+            found[str(config)] = (config.stat().st_mtime_ns, config.stat().st_size)
+        return found
+
+    try:
+        while True:
+            seen = state()
+            click.echo("aims check: checking")
+            try:
+                _check_once(paths, strict, fmt, today)
+            except click.UsageError as exc:
+                click.echo(f"aims check: {exc.message}")
+            click.echo(f"aims check: watching {project.content_dir} for changes (Ctrl-C stops)")
+            while state() == seen:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        return
+
+
+def _check_once(paths: tuple[Path, ...], strict: bool, fmt: str, today: dt.datetime | None) -> int:
+    """One check: prints its report and returns the exit code."""
     from importlib import metadata
 
     from ..outputs import findings as formats
@@ -132,7 +182,7 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str, today: dt.datetime | 
             click.echo(finding.format())
         scope = f" ({plural(len(chosen), 'path')} of it)" if chosen else ""
         click.echo(_summary(len(register.records), errors, warnings, gaps) + scope)
-    sys.exit(ExitCode.findings if failed else ExitCode.ok)
+    return ExitCode.findings if failed else ExitCode.ok
 
 
 def _summary(records: int, errors: int, warnings: int, gaps: int = 0) -> str:
@@ -142,14 +192,40 @@ def _summary(records: int, errors: int, warnings: int, gaps: int = 0) -> str:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
-def schema(fmt: str) -> None:
-    """Print the JSON Schema of the front matter (for editors), or the content reference in Markdown."""
+@click.option("--kind", default=None, help="One kind's schema (risk, policy, control, ...).")
+@click.option(
+    "--write",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one schema per kind (<kind>.schema.json) into this folder.",
+)
+def schema(fmt: str, kind: str | None, folder: Path | None) -> None:
+    """Print the JSON Schema of the front matter (for editors), or the content reference in Markdown.
+
+    Per kind (--kind, or --write for all), a schema has that kind's fields and no other, with
+    `id` required only where it is not derived; the whole schema tells the kinds apart by `kind`.
+    """
+    from ..model import SPECS, kind_schema
+    from ..outputs.writefile import write_atomically
+
     if fmt == "markdown":
         from ..outputs.docgen import content_reference
 
         click.echo(content_reference(), nl=False)
-    else:
-        click.echo(json.dumps(front_matter_schema(), indent=2, sort_keys=True))
+        return
+    if folder is not None:
+        for spec in SPECS:
+            text = json.dumps(kind_schema(spec.name), indent=2, sort_keys=True) + "\n"
+            write_atomically(folder / f"{spec.name}.schema.json", text.encode("utf-8"))
+        click.echo(f"{folder}: {len(SPECS)} schemas, one per kind (<kind>.schema.json)")
+        return
+    if kind is not None:
+        if kind not in {spec.name for spec in SPECS}:
+            raise click.UsageError(f"unknown kind '{kind}' (kinds: {', '.join(spec.name for spec in SPECS)})")
+        click.echo(json.dumps(kind_schema(kind), indent=2, sort_keys=True))
+        return
+    click.echo(json.dumps(front_matter_schema(), indent=2, sort_keys=True))
 
 
 #: `aims status` lists at most this many items of each kind of open item.

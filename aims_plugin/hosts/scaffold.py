@@ -88,6 +88,43 @@ GITIGNORE = """\
 __pycache__/
 """
 
+#: VS Code: `aims check --watch` runs when the folder opens, and its findings fill the Problems panel
+#: (a problem matcher for `path:line: CODE severity: message`) each time a file is saved.
+VSCODE_TASKS = json.dumps(
+    {
+        "version": "2.0.0",
+        "tasks": [
+            {
+                "label": "aims check (watch)",
+                "type": "shell",
+                "command": "aims check --watch",
+                "isBackground": True,
+                "runOptions": {"runOn": "folderOpen"},
+                "presentation": {"reveal": "never"},
+                "problemMatcher": {
+                    "owner": "aims",
+                    "source": "aims",
+                    "fileLocation": ["relative", "${workspaceFolder}"],
+                    "pattern": {
+                        "regexp": r"^(.+?):(\d+): (AIMS\d{3}) (error|warning): (.*)$",
+                        "file": 1,
+                        "line": 2,
+                        "code": 3,
+                        "severity": 4,
+                        "message": 5,
+                    },
+                    "background": {
+                        "activeBegins": True,
+                        "beginsPattern": "^aims check: checking$",
+                        "endsPattern": "^aims check: watching ",
+                    },
+                },
+            }
+        ],
+    },
+    indent=2,
+)
+
 # The commands are the README's main job: check, build the site, write the pack.
 CHECK = "aims check --strict"
 BUILD = "mkdocs build --strict"
@@ -206,6 +243,7 @@ def scaffold_files(organisation: str, today: dt.date) -> dict[str, str]:
         "docs/index.md": INDEX_MD.format(organisation=md_escape(organisation)),
         ".gitignore": GITIGNORE,
         "mkdocs-public.yml": PUBLIC_YML,
+        ".vscode/tasks.json": VSCODE_TASKS + "\n",
         ".github/workflows/aims.yml": GITHUB_WORKFLOW,
         ".gitlab-ci.yml": GITLAB_CI,
         REQUIREMENTS_FILE: requirements_text(),

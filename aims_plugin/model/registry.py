@@ -303,15 +303,37 @@ def name_fields(model: type[Any]) -> tuple[str, ...]:
     )
 
 
+def kind_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema of one kind's front matter, with the rules of `aims check`: its fields and types,
+    no other keys, and `id` required only where it is not derived (a write-up's ID is its topic's)."""
+    spec = _BY_NAME[kind]
+    schema = spec.model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"AIMS as code: front matter of a {kind} ({spec.folder}/)"
+    required = [name for name in schema.get("required", []) if not (name == "id" and spec.topic)]
+    if required:
+        schema["required"] = required
+    else:
+        schema.pop("required", None)
+    props = schema.setdefault("properties", {})
+    props["kind"] = {"const": kind, "description": "The kind (the folder gives it)."}
+    for extra in sorted(spec.extra_keys):
+        props.setdefault(extra, {"type": "string", "description": f"Accepted for {kind}: read as another field."})
+    schema["additionalProperties"] = False
+    return schema
+
+
 def front_matter_schema() -> dict[str, Any]:
-    """JSON Schema of the front matter: one of the kinds' models."""
+    """JSON Schema of the front matter: one of the kinds' schemas (`kind_schema`); per kind is better in an
+    editor, where the folder tells the kind."""
     defs: dict[str, Any] = {}
     variants = []
     for spec in SPECS:
-        schema = spec.model.model_json_schema(ref_template="#/$defs/{model}")
+        schema = kind_schema(spec.name)
+        schema.pop("$schema", None)
         defs.update(schema.pop("$defs", {}))
-        defs[spec.model.__name__] = schema
-        variants.append({"$ref": f"#/$defs/{spec.model.__name__}"})
+        defs[f"kind-{spec.name}"] = schema
+        variants.append({"$ref": f"#/$defs/kind-{spec.name}"})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "AIMS as code front matter (content contract v1)",
