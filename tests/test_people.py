@@ -467,6 +467,8 @@ def test_exports_and_status_carry_people_and_the_pack_has_their_sections(tree):
     pack = root / "pack.pdf"
     result = run(main, ["pdf", str(root), "-o", str(pack)])
     assert result.exit_code == 0, result.output
+    # Not on a terminal (as in CI): plain stage lines, no progress bar.
+    assert "aims pdf: laying out the pack" in result.stderr and "\r" not in result.stderr
     text = pdf_text(pack)
     assert "Roles and competence" in text and "Competence matrix" in text and "Training records" in text
     assert "Not yet acknowledged: POL-A version 1.0" in text and "Alan Turing" in text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -410,18 +412,46 @@ def _write_pack(
         changes_since=since,
     )
     out = output or project.root / "build" / pack_file(chosen)
-    interactive = sys.stderr.isatty()
-    result = make_pack(
-        build.reports(chosen, changes_since=since),
-        out,
-        options,
-        templates=project.templates,
-        attach_evidence=settings.attach_evidence if attach_evidence is None else attach_evidence,
-        pdfa=settings.pdfa if pdfa is None else pdfa,
-        progress=(lambda message: click.echo(f"aims pdf: {message}", err=True)) if interactive else None,
-    )
+    with _pack_progress(sys.stderr.isatty()) as progress:
+        result = make_pack(
+            build.reports(chosen, changes_since=since),
+            out,
+            options,
+            templates=project.templates,
+            attach_evidence=settings.attach_evidence if attach_evidence is None else attach_evidence,
+            pdfa=settings.pdfa if pdfa is None else pdfa,
+            progress=progress,
+        )
     name = pack_name(chosen)
     click.echo(f"{name}: {result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+
+
+@contextlib.contextmanager
+def _pack_progress(terminal: bool) -> Iterator[Callable[[str], None]]:
+    """Stage lines on standard error; on a terminal, also the page WeasyPrint is laying out, on one line."""
+    import logging
+
+    def stage(message: str) -> None:
+        click.echo(("\r\033[K" if terminal else "") + f"aims pdf: {message}", err=True)
+
+    class Pages(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            text = record.getMessage()
+            if "Creating layout - Page" in text:
+                page = text.rsplit(" ", 1)[-1]
+                click.echo(f"\r\033[Kaims pdf: laying out page {page}", err=True, nl=False)
+
+    logger = logging.getLogger("weasyprint.progress")
+    handler, level = Pages(), logger.level
+    if terminal:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        yield stage
+    finally:
+        if terminal:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 @main.group()
