@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import gc
 import re
 from collections.abc import Callable, Iterator
@@ -522,9 +523,9 @@ PAST_DATES = (
 
 def check_future_dates(register: Register, today: dt.date) -> Iterator[Finding]:
     for record in register.records:
-        src = record.source
-        for name in PAST_DATES:
-            value = getattr(record.doc, name, None)
+        doc, src = record.doc, record.source
+        for name in _past_dates(type(doc)):
+            value = getattr(doc, name)
             if isinstance(value, dt.date) and value > today:
                 yield warning(
                     src.display,
@@ -532,6 +533,12 @@ def check_future_dates(register: Register, today: dt.date) -> Iterator[Finding]:
                     "AIMS039",
                     f"{name} {value} is after today ({today}): it cannot count yet",
                 )
+
+
+@functools.cache
+def _past_dates(model: type[Document]) -> tuple[str, ...]:
+    """The fields of a kind that date something done (asking a model for a field it lacks is slow)."""
+    return tuple(name for name in PAST_DATES if name in model.model_fields)
 
 
 RULES: tuple[Rule, ...] = (

@@ -18,22 +18,19 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-@functools.lru_cache(maxsize=65536)
-def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:
-    return _BaseLoader.resolve(_RESOLVER, yaml.ScalarNode, value, implicit)
+def _resolve_tag(kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+    return _BaseLoader.resolve(_RESOLVER, kind, value, implicit)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, with tag resolution of plain scalars memoised.
+    """The safe loader, with tag resolution memoised.
 
-    Front matters repeat the same keys and values thousands of times, and the
-    regex-based resolution is the parser's hottest Python code.
+    Front matters repeat the same keys and values thousands of times, and the regex-based
+    resolution is the parser's hottest Python code. libyaml's composer calls `resolve` once
+    per node: as a cached function (not a method), a repeated value costs no Python frame.
     """
 
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 128:
-            return _implicit_tag(value, tuple(implicit))
-        return super().resolve(kind, value, implicit)
+    resolve = staticmethod(functools.lru_cache(maxsize=65536)(_resolve_tag))
 
 
 _RESOLVER = yaml.resolver.Resolver()

@@ -452,7 +452,7 @@ def _resolve(
         return error(source.display, line, "AIMS014", f"{what} '{file}' cannot be read: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode) or not os.access(target, os.R_OK):
         return error(source.display, line, "AIMS014", f"{what} '{file}' is not a readable file")
-    rel = os.path.relpath(target, root).replace(os.sep, "/")
+    rel = target[len(root) + 1 :].replace(os.sep, "/")  # inside the root, checked above
     return Attachment(Path(target), rel, info.st_size)
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
 from ..catalog import DEFAULT_FRAMEWORK, available_frameworks, project_frameworks
-from ..present.templates import OVERRIDES, Templates
 from .settings import Settings, describe
+
+if TYPE_CHECKING:
+    from ..present.templates import Templates
 
 CONFIG_FILE = "mkdocs.yml"
 #: The project's own catalogues and crosswalks, beside mkdocs.yml.
@@ -67,6 +69,8 @@ class Project:
 
     @property
     def templates(self) -> Templates:
+        from ..present.templates import OVERRIDES, Templates  # Jinja2 only for what renders
+
         return Templates(self.custom_dir / OVERRIDES if self.custom_dir else None)
 
 

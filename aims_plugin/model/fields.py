@@ -234,7 +234,9 @@ def _kind_choices(schema: dict[str, Any]) -> None:
 class Document(BaseModel):
     """Fields every controlled document has."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+    # Each kind's validator is built when first used: a command that meets only some kinds
+    # (or none: `aims --help`) does not pay for the others at start-up.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True, defer_build=True)
 
     kind: str | None = Field(
         None, description="Overrides the kind given by the folder.", json_schema_extra=_kind_choices
