@@ -360,12 +360,12 @@ def test_one_as_of_date_and_the_default_place(tree, monkeypatch):
     result = CliRunner().invoke(main, ["pdf", str(root)])
     assert result.exit_code == 0, result.output
     out = root / "build/auditor-pack.pdf"
-    assert result.output.startswith(f"auditor pack: {out}:")
+    assert result.stdout.startswith(f"auditor pack: {out}:")  # the stage lines go to standard error
     text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout.split())
     assert "As of 2026-03-31" in text and "Built" not in text
     assert "2026-11-24" not in text and "as of 2026" not in text.replace("As of 2026-03-31", "")
     narrower = CliRunner().invoke(main, ["pdf", str(root), "--audience", "internal"])
-    assert narrower.output.startswith(f"documentation pack: {root / 'build/documentation-pack.pdf'}:")
+    assert narrower.stdout.startswith(f"documentation pack: {root / 'build/documentation-pack.pdf'}:")
 
 
 def test_aims_verify_rehashes_every_file_of_the_pack(tree, tmp_path, monkeypatch):
