@@ -21,7 +21,7 @@ import yaml
 from aims_plugin.checks import run_checks
 from aims_plugin.files.load import load
 
-from .synth import generate
+from .synth import generate_records
 from .timing import best_of
 
 
@@ -42,14 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        share = (args.records - 38) // 10
-        n = generate(
-            root,
-            systems=share // 10 or 1,
-            risks=share * 4,
-            evidence=share * 5,
-            policies=args.records - 38 - share * 9 - (share // 10 or 1),
-        )
+        n = generate_records(root, args.records)
         content = root / "content"
         today = dt.date(2026, 11, 24)
 

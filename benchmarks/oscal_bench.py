@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .synth import generate
+from .synth import generate_records
 from .timing import best_of
 
 TARGET = 1.5
@@ -28,14 +28,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        share = (args.records - 38) // 10
-        n = generate(
-            root,
-            systems=share // 10 or 1,
-            risks=share * 4,
-            evidence=share * 5,
-            policies=args.records - 38 - share * 9 - (share // 10 or 1),
-        )
+        n = generate_records(root, args.records)
 
         def export(fmt: str) -> None:
             out = root / f"out.{fmt}"

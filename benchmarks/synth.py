@@ -176,6 +176,16 @@ def generate(
     return count
 
 
+def generate_records(out: Path, records: int) -> int:
+    """An AIMS of about `records` records in the proportions the benchmarks use: the 38 controls,
+    then four risks and five evidence records for every nine records, a system per hundred, and policies."""
+    share = (records - 38) // 10
+    systems = share // 10 or 1
+    return generate(
+        out, systems=systems, risks=share * 4, evidence=share * 5, policies=records - 38 - share * 9 - systems
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
