@@ -103,3 +103,28 @@ def test_approve_refuses_a_placeholder_and_an_unknown_id(tree):
     assert placeholder.exit_code == 1 and "not written yet" in placeholder.output
     unknown = run("approve", "POL-404", "--by", "X", "--root", str(root))
     assert unknown.exit_code == 1 and "no record has the ID 'POL-404'" in unknown.output
+
+
+def test_a_new_major_version_takes_effect_when_approved_and_bad_versions_are_refused(tree):
+    files = complete_files()
+    files["content/policies/POL-9.md"] = front(
+        id="POL-9",
+        title="Policy",
+        owner="O",
+        status="approved",
+        version="1.2",
+        approved_by="X",
+        approved_on="2026-01-05",
+        effective="2026-01-10",
+        body="# Policy\n\nWhat we do.\n",
+    )
+    root = tree(files)
+    assert run("approve", "POL-9", "--by", "Y", "--version", "2.0", "--root", str(root)).exit_code == 0
+    data = meta(root / "content/policies/POL-9.md")
+    assert (data["version"], data["effective"]) == ("2.0", TODAY)
+    lower = run("approve", "POL-9", "--by", "Y", "--version", "1.5", "--root", str(root))
+    assert lower.exit_code == 1 and "lower than the current one" in lower.output
+    odd = run("approve", "POL-9", "--by", "[Ruth", "--version", '2"x', "--root", str(root))
+    assert odd.exit_code == 1 and "numbers and dots" in odd.output
+    named = run("approve", "POL-9", "--by", "[Ruth", "--root", str(root))
+    assert named.exit_code == 0 and meta(root / "content/policies/POL-9.md")["approved_by"] == "[Ruth"

@@ -357,6 +357,7 @@ def test_every_code_is_covered_by_a_case():
     # 044-049 (people, roles, acknowledgements): tests/test_people.py
     elsewhere = {"AIMS018", "AIMS019", "AIMS025", "AIMS035", "AIMS040", "AIMS041", "AIMS042", "AIMS043"}
     elsewhere |= {"AIMS044", "AIMS045", "AIMS046", "AIMS047", "AIMS048", "AIMS049", "AIMS050"}
+    elsewhere |= {"AIMS051"}  # tests/test_oscal.py: a project's own crosswalk with a mistake
     tested = {c[2] for c in BAD_CASES} | elsewhere
     assert tested == set(CODES)
 

@@ -152,3 +152,14 @@ def test_csv_columns_do_not_move_with_the_content_and_carry_risk_ratings(tree):
     assert (risk["inherent_score"], risk["residual_score"]) == ("20", "2")
     assert risk["inherent_rating"] and risk["residual_rating"]
     assert json.loads(run("export", str(root)).stdout)["schema_version"] == "1"
+
+
+def test_fingerprints_survive_a_changed_count_and_a_moved_line():
+    from aims_plugin.outputs.findings import _fingerprints
+    from aims_plugin.register.findings import warning
+
+    today = warning("a.md", 24, "AIMS032", "actions[0] (ACT-1) was due on 2026-11-30 (2 days ago)")
+    tomorrow = warning("a.md", 25, "AIMS032", "actions[0] (ACT-1) was due on 2026-11-30 (3 days ago)")
+    other = warning("a.md", 30, "AIMS032", "actions[1] (ACT-2) was due on 2026-11-30 (2 days ago)")
+    assert _fingerprints([today]) == _fingerprints([tomorrow])
+    assert len(set(_fingerprints([today, other]))) == 2

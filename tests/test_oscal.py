@@ -175,3 +175,45 @@ def test_an_unknown_framework_setting_is_a_usage_error(tree):
     yml.write_text(yml.read_text(encoding="utf-8") + "      frameworks: [nist-ai-rfm]\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(root)])
     assert result.exit_code == 2 and "no catalogue 'nist-ai-rfm'" in result.output
+
+
+def test_a_mistake_in_a_project_crosswalk_is_a_located_error_not_a_traceback(tree, tmp_path):
+    root = tree(complete_files())
+    exported = tmp_path / "iso.json"
+    exported.write_text(json.dumps(export(root, "--format", "oscal-catalog")), encoding="utf-8")
+    CliRunner().invoke(main, ["import", "oscal-catalog", str(exported), "--as", "copy", "--root", str(root)])
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "      frameworks: [copy]\n", encoding="utf-8")
+    (root / "frameworks/iso42001--copy.yaml").write_text(
+        "crosswalk:\n  from: iso42001\n  to: copy\n  note: n\nmappings:\n"
+        "  - {from: A.2.2, to: A.2.2, strength: equivalent}\n"
+        "  - {from: A.2.3, to: A.9.99, strength: equivalent}\n",
+        encoding="utf-8",
+    )
+    check = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    (problem,) = [f for f in json.loads(check.output)["findings"] if f["code"] == "AIMS051"]
+    assert (problem["path"], problem["line"]) == ("frameworks/iso42001--copy.yaml", 7)
+    assert check.exit_code == 1 and "unknown ID" in problem["message"]
+    status = CliRunner().invoke(main, ["status", str(root), "--framework", "copy"])
+    assert status.exit_code == 1 and "AIMS051" in status.output
+
+
+def test_objects_keep_their_uuids_across_commits_and_the_plan_gets_a_new_one(tree):
+    import subprocess
+
+    root = tree(complete_files())
+    env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@x", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@x"}
+    env = {**__import__("os").environ, **env}
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "one")
+    first = export(root, "--format", "oscal-ssp")["system-security-plan"]
+    git("commit", "-q", "--allow-empty", "-m", "two")
+    second = export(root, "--format", "oscal-ssp")["system-security-plan"]
+    ids = lambda plan: [r["uuid"] for r in plan["control-implementation"]["implemented-requirements"]]  # noqa: E731
+    assert ids(first) == ids(second)
+    assert first["uuid"] != second["uuid"]

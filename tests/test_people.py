@@ -50,7 +50,12 @@ def people_files(**overrides: str) -> dict[str, str]:
             "content/roles/R-TOP.md": role("R-TOP", "Top management", holders=["P1"]),
             "content/roles/R-OWN.md": role("R-OWN", "Owner", holders=["P1"]),
             "content/training/T1.md": front(
-                id="T1", title="Governance course", date=LONG_AGO, competences=["governance"], attendees=["P1", "P4"]
+                id="T1",
+                title="Governance course",
+                date=LONG_AGO,
+                competences=["governance"],
+                attendees=["P1", "P4"],
+                **APPROVED,
             ),
             "content/policies/POL-A.md": front(
                 id="POL-A",
@@ -225,7 +230,13 @@ def test_a_bad_row_does_not_stop_the_others(tree):
 
 def test_a_role_without_holders_and_missing_competences_are_gaps(tree):
     expired = front(
-        id="T1", title="Course", date=LONG_AGO, valid_for="6 months", competences=["governance"], attendees=["P1"]
+        id="T1",
+        title="Course",
+        date=LONG_AGO,
+        valid_for="6 months",
+        competences=["governance"],
+        attendees=["P1"],
+        **APPROVED,
     )
     root = tree(
         people_files(
@@ -517,3 +528,55 @@ def test_an_owner_named_by_id_reads_as_their_name_or_in_public_as_their_role(tre
     files["content/roles/R-STAFF.md"] = role("R-STAFF", required_reading=["POL-A"], classification="public")
     register = load(tree(files) / "content")
     assert register.visible_to(Audience.public).by_id["POL-A"].doc.owner == "Role R-STAFF"
+
+
+def test_one_bad_cell_leaves_out_its_row_only(tree):
+    people = PEOPLE.replace("Lending,\nP3", "Lending,2026-13-01\nP3").replace("P3,Grace Hopper", " P3 ,Grace Hopper")
+    root = tree(people_files(**{"content/people/people.csv": people}))
+    register = load(root / "content")
+    assert sorted(register.people.persons) == ["P1", "P3", "P4"]  # P2's date is impossible; P3's ID is padded
+    assert register.people.persons["P4"].joined is None
+    (problem,) = codes(root, "AIMS044")
+    assert problem.startswith("content/people/people.csv:3:") and "column 'joined'" in problem
+
+
+def test_rows_that_cannot_count_do_not_count(tree):
+    later = TODAY + dt.timedelta(days=40)
+    acks = ACK + f"P1,POL-A,1.0,{LONG_AGO}\nP2,POL-A,1.9,{LONG_AGO}\nP3,POL-A,1.0,{later}\n"
+    root = tree(people_files(**{"content/acknowledgements/lms.csv": acks}))
+    register = load(root / "content")
+    (row,) = compute(register.visible_to(Audience.internal), TODAY).acknowledgements
+    assert [p.id for p in row.acknowledged] == ["P1"]  # 1.9 is not issued; P3's date is still to come
+    assert codes(root, "AIMS045") and codes(root, "AIMS039")
+
+
+def test_a_public_build_shows_roles_but_no_competence_figures(tree):
+    files = people_files()
+    files["content/roles/R-GOV.md"] = role("R-GOV", competences=["governance"], classification="public")
+    root = tree(files)
+    site = build_site(root, audience="public", strict=False)
+    page = (site / "roles-and-competence/index.html").read_text(encoding="utf-8")
+    assert "R-GOV" in page and "Competence matrix" not in page and "Ada Byron" not in page
+
+
+def test_acknowledge_appends_in_the_files_own_column_order(tree):
+    root = tree(people_files(**{"content/acknowledgements/acknowledgements.csv": "date,person,version,document\n"}))
+    result = CliRunner().invoke(
+        main, ["acknowledge", "POL-A", "--as", "P2", "--root", str(root), "--today", "2026-01-05"]
+    )
+    assert result.exit_code == 0 or "already acknowledged" in result.output, result.output
+    root = tree(people_files(**{"content/acknowledgements/lms.csv": ACK}))
+    result = CliRunner().invoke(
+        main, ["acknowledge", "POL-A", "--as", "P2", "--root", str(root), "--today", "2026-01-05"]
+    )
+    assert result.exit_code == 0, result.output
+    text = (root / "content/acknowledgements/acknowledgements.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[-1] == "2026-01-05,P2,1.0,POL-A"
+
+
+def test_a_review_keeps_its_attendees_on_its_page(tree):
+    files = people_files()
+    files["content/reviews/MR-1.md"] = front(id="MR-1", title="Review", attendees=["Ada Byron", "Alan Turing"])
+    site = build_site(tree(files), audience="internal", strict=False)
+    page = next(site.glob("reviews/MR-1/index.html")).read_text(encoding="utf-8")
+    assert "Attendees" in page and "Alan Turing" in page

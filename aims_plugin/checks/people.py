@@ -177,6 +177,8 @@ def check_names(register: Register, today: dt.date) -> Iterator[Finding]:
         for key in name_fields(type(doc)):
             if key in ("holders", "attendees"):
                 continue  # IDs: checked as references
+            if key == "auditor" and getattr(doc, "audit_type", None) == "external":
+                continue  # an external auditor is not staff
             value = getattr(doc, key)
             for index, name in enumerate(value if isinstance(value, list) else [value]):
                 if not name or people.find(name) or name in known or name.casefold() in known:

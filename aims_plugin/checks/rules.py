@@ -447,7 +447,7 @@ def check_self_approval(register: Register, today: dt.date) -> Iterator[Finding]
         doc = record.doc
         if doc.status != Status.approved or not doc.approved_by:
             continue
-        approval = register.history.approval(record.source.rel, doc.approved_by)
+        approval = register.history.approval(record.source.rel, register.named(doc.approved_by))
         if approval is not None and approval.self_approved:
             src = record.source
             yield make(

@@ -161,6 +161,12 @@ def read_history(content_dir: Path, rev: str | None = None) -> History:
     # Second pass: the commits that changed an approval date, to tell edits from approvals.
     touched = run("log", *upto, "--no-renames", "--name-only", "--no-color", "-G^approved_on:", fmt, "--", ".")
     approvals = _per_file(touched.stdout, prefix) if touched.returncode == 0 else {}
+    # A commit with an `Approved-by:` trailer approves the files it touches, even when the approval
+    # date stays the same (approved again the same day).
+    for rel, revs in revisions.items():
+        dated = {r.commit for r in approvals.get(rel, [])}
+        if any(r.approved_by for r in revs):
+            approvals[rel] = [r for r in revs if r.commit in dated or r.approved_by]
     last = run("log", "-1", fmt, *upto)
     head = _revision(last.stdout.strip().lstrip(_RECORD)) if last.returncode == 0 and last.stdout.strip() else None
     shallow = run("rev-parse", "--is-shallow-repository").stdout.strip() == "true"

@@ -18,9 +18,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, Crosswalk, load_catalog, load_crosswalk
 from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, Training, accepted_keys, spec_of
 from ..model.criteria import CRITERIA_FILE, DEFAULT_CRITERIA, RiskCriteria
 from ..model.people import ACKNOWLEDGEMENTS_FOLDER, PEOPLE_FOLDER
@@ -96,6 +97,7 @@ def _load(
     if not isinstance(history, History):
         history = read_history(content_dir) if history else History(notice=NOT_READ)
     _read_result_versions(content_dir, records, history)
+    others, crosswalks = _frameworks(catalog, frameworks, catalog_dir, display_root, findings)
     return Register(
         content_dir=content_dir,
         catalog=catalog,
@@ -104,13 +106,52 @@ def _load(
         display_dir=prefix,
         broken_ids=broken,
         history=history,
-        frameworks={name: load_catalog(name, catalog_dir) for name in frameworks},
+        frameworks=others,
+        crosswalks=crosswalks,
         catalog_dir=catalog_dir,
         criteria=criteria,
         shelf_life=shelf_life,
         expiry_window=expiry_window,
         people=people,
     )
+
+
+def _frameworks(
+    catalog: Catalog, names: Sequence[str], folder: Path | None, display_root: Path, findings: list[Finding]
+) -> tuple[dict[str, Catalog], dict[str, Crosswalk]]:
+    """The other frameworks and their crosswalks; a project's own file that cannot be read is a located
+    error (the framework is then left out), never a traceback."""
+    others: dict[str, Catalog] = {}
+    crosswalks: dict[str, Crosswalk] = {}
+    for name in names:
+        for what, file in (("catalogue", f"{name}.yaml"), ("crosswalk", f"{catalog.id}--{name}.yaml")):
+            try:
+                if what == "catalogue":
+                    others[name] = load_catalog(name, folder)
+                else:
+                    crosswalks[name] = load_crosswalk(catalog.id, name, folder)
+            except (ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError, OSError) as exc:
+                path = folder / file if folder is not None else Path(file)
+                shown = _display(path, display_root)
+                message = str(exc) if not isinstance(exc, KeyError) else f"a requirement lacks the key {exc}"
+                line = _line_naming(path, message)
+                findings.append(error(shown, line, "AIMS051", f"this {what} cannot be used: {message}"))
+                others.pop(name, None)
+                break
+    return others, crosswalks
+
+
+def _line_naming(path: Path, message: str) -> int:
+    """The first line of `path` that holds an ID or word the message quotes (1 when none does)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for word in re.findall(r"[A-Za-z0-9][\w.\-]+", message.split(":", 1)[-1])[::-1]:
+        for number, line in enumerate(lines, 1):
+            if re.search(rf"(?<![\w.\-]){re.escape(word)}(?![\w.\-])", line) and len(word) > 2:
+                return number
+    return 1
 
 
 def _read_all(

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import csv
 import difflib
-import functools
 import hashlib
-import io
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from ..model.people import (
     ACKNOWLEDGEMENTS_FOLDER,
     PEOPLE_FOLDER,
     PERSON,
+    PERSON_CELL_VALIDATORS,
     PERSON_COLUMN_VALIDATORS,
     PERSON_COLUMNS,
     parse_day,
@@ -35,179 +34,13 @@ from ..model.people import (
 from ..register.findings import Finding, error, warning
 from ..register.people import AckFile, People, Person
 from .frontmatter import Refused, parse_yaml, split_front_matter
+from .tables import check_header, ragged, read_table
 
 #: CSV files larger than this are refused (a located error): an HR or LMS export of
 #: hundreds of thousands of rows fits.
 MAX_CSV_BYTES = 64 * 1024 * 1024
 
 csv.field_size_limit(1024 * 1024)
-
-
-class Table:
-    """A CSV file read: its header, its non-empty rows and the line each row starts on.
-
-    Rows are kept as one flat list of cells when every line has the header's
-    number of values (the common case, and the fast one for files of 50,000
-    rows): columns are then slices of it, never rows rebuilt one by one.
-    """
-
-    def __init__(
-        self,
-        display: str,
-        header: list[str],
-        sha256: str,
-        size: int,
-        *,
-        rows: list[list[str]] | None = None,
-        flat: list[str] | None = None,
-        lines: Sequence[int] = (),
-    ) -> None:
-        self.display, self.header, self.sha256, self.size = display, header, sha256, size
-        self._rows, self._flat, self.lines = rows, flat, lines
-        #: Values may carry spaces or tabs around them (to be stripped); False only when the file has none.
-        self.padded = True
-
-    @property
-    def width(self) -> int:
-        return len(self.header)
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    @functools.cached_property
-    def rows(self) -> list[list[str]]:
-        if self._rows is None:
-            flat, width = self._flat or [], self.width
-            self._rows = [flat[i : i + width] for i in range(0, len(flat), width)]
-        return self._rows
-
-    def columns(self) -> list[tuple[str, ...]]:
-        """Each column's values, in row order (for tables whose rows all have the header's width)."""
-        if self._flat is not None:
-            return [tuple(self._flat[j :: self.width]) for j in range(self.width)]
-        return [tuple(column) for column in zip(*self.rows, strict=True)] if self.rows else [()] * self.width
-
-    def line(self, index: int) -> int:
-        return self.lines[index]
-
-
-def read_table(path: Path, display: str, code: str, findings: list[Finding]) -> Table | None:
-    """Read one CSV file (UTF-8, with or without BOM, any line ending); None when it cannot be read."""
-
-    def fail(line: int, message: str) -> None:
-        findings.append(error(display, line, code, message))
-
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CSV_BYTES + 1)
-    except OSError as exc:
-        fail(1, f"cannot read the file: {exc.strerror or exc}")
-        return None
-    if len(raw) > MAX_CSV_BYTES:
-        fail(1, f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB")
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        where = raw[: exc.start].count(b"\n") + 1
-        fail(where, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
-        return None
-    digest, size = hashlib.sha256(raw).hexdigest(), len(raw)
-    table = _plain_table(text, display, digest, size)
-    if table is not None:
-        return table
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        fail(reader.line_num or 1, f"not a valid CSV file: {exc}")
-        return None
-    physical = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    if physical == len(rows):
-        lines = list(range(1, len(rows) + 1))
-    else:
-        # A quoted value spans lines: follow the reader to know where each row starts.
-        lines, reader = [], csv.reader(io.StringIO(text, newline=""))
-        start = 1
-        for _ in reader:
-            lines.append(start)
-            start = reader.line_num + 1
-    kept = [(row, line) for row, line in zip(rows, lines, strict=True) if any(cell.strip() for cell in row)]
-    if not kept:
-        fail(1, "the file is empty: it needs a header row naming its columns")
-        return None
-    header = [cell.strip() for cell in kept[0][0]]
-    return Table(display, header, digest, size, rows=[r for r, _ in kept[1:]], lines=[n for _, n in kept[1:]])
-
-
-def _plain_table(text: str, display: str, digest: str, size: int) -> Table | None:
-    """The fast path: a file without quotes, blank lines or ragged rows is split on commas and
-    newlines, which is what the csv module reads from it; anything else goes to the csv module."""
-    if '"' in text or not text.strip():
-        return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            return None  # a lone carriage return ends a row for the csv module
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if "" in lines:
-        return None
-    header = [cell.strip() for cell in lines[0].split(",")]
-    commas = len(header) - 1
-    body = lines[1:]
-    if body and set(map(str.count, body, repeat(","))) != {commas}:
-        return None
-    if body and min(map(len, body)) <= commas + 2 and any(not line.strip(", \t") for line in body):
-        return None  # a row of empty values: the csv path leaves it out
-    flat = text[len(lines[0]) + 1 :].rstrip("\n").replace("\n", ",").split(",") if body else []
-    table = Table(display, header, digest, size, flat=flat, lines=range(2, len(body) + 2))
-    table.padded = " " in text or "\t" in text
-    return table
-
-
-def check_header(
-    table: Table, known: Iterable[str], required: Iterable[str], code: str, findings: list[Finding]
-) -> dict[str, int] | None:
-    """The column index of each known column; None (and an error) when a required one is missing."""
-    known = tuple(known)
-    columns: dict[str, int] = {}
-    for index, name in enumerate(table.header):
-        if name in columns:
-            findings.append(error(table.display, 1, code, f"column '{name}' is given twice"))
-            return None
-        columns[name] = index
-        if name not in known:
-            hint = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
-            tip = f"; did you mean '{hint[0]}'?" if hint else f" (columns: {', '.join(known)})"
-            findings.append(warning(table.display, 1, "AIMS007", f"unknown column '{name}'{tip}"))
-    missing = [name for name in required if name not in columns]
-    if missing:
-        names = ", ".join(f"'{name}'" for name in missing)
-        findings.append(
-            error(table.display, 1, code, f"the header row has no {names} column: it needs {', '.join(required)}")
-        )
-        return None
-    return columns
-
-
-def ragged(table: Table, code: str, findings: list[Finding]) -> set[int]:
-    """Rows whose number of values is not the header's: errors, and left out."""
-    width = len(table.header)
-    if table._flat is not None or all(len(row) == width for row in table.rows):
-        return set()
-    bad = {i for i, row in enumerate(table.rows) if len(row) != width}
-    for i in sorted(bad):
-        findings.append(
-            error(
-                table.display,
-                table.line(i),
-                code,
-                f"this row has {len(table.rows[i])} values; the header names {width} columns",
-            )
-        )
-    return bad
 
 
 # -- people -------------------------------------------------------------------------------
@@ -249,13 +82,17 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
     if table is None:
         return
     people.files.append((display, table.sha256, table.size))
+    people.registered = True
     columns = check_header(table, PERSON_COLUMNS, ("id", "name"), CODE, findings)
     if columns is None or not len(table):
         return
     skip = ragged(table, CODE, findings)
     cells = table.columns() if not skip else _columns([r for i, r in enumerate(table.rows) if i not in skip])
     lines = [n for i, n in enumerate(table.lines) if i not in skip] if skip else table.lines
-    # Column by column, each in one call to pydantic-core, with `PersonEntry`'s rules.
+    if table.padded:
+        cells = [tuple(map(str.strip, column)) for column in cells]
+    # Column by column, each in one call to pydantic-core, with `PersonEntry`'s rules; a column with a
+    # bad cell is validated again cell by cell, so that only the rows with a fault are left out.
     values: dict[str, list[Any]] = {}
     bad: set[int] = set()
     for name in PERSON_COLUMNS:
@@ -264,14 +101,17 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
         column = cells[columns[name]]
         try:
             values[name] = PERSON_COLUMN_VALIDATORS[name].validate_python(column)
-        except ValidationError as exc:
-            values[name] = list(column)
-            for problem in exc.errors(include_url=False):
-                at = problem["loc"][0] if problem.get("loc") and isinstance(problem["loc"][0], int) else 0
-                if at in bad:
-                    continue  # one message per row is enough: a union reports each of its choices
-                bad.add(at)
-                findings.append(error(display, lines[at], CODE, _row_message(name, problem)))
+        except ValidationError:
+            values[name] = []
+            for at, cell in enumerate(column):
+                try:
+                    values[name].append(PERSON_CELL_VALIDATORS[name].validate_python(cell))
+                except ValidationError as exc:
+                    values[name].append(cell)
+                    if at not in bad:
+                        bad.add(at)
+                        problem = exc.errors(include_url=False)[0]
+                        findings.append(error(display, lines[at], CODE, _row_message(name, problem)))
     count = len(lines)
     ids, names = values["id"], values["name"]
     emails = values.get("email") or repeat("", count)
@@ -313,6 +153,7 @@ def _person_md(path: Path, display: str, people: People, findings: list[Finding]
         findings.append(error(display, 1, CODE, f"cannot read the file: {exc}"))
         return
     people.files.append((display, hashlib.sha256(raw).hexdigest(), len(raw)))
+    people.registered = True
     split = split_front_matter(text)
     if isinstance(split, str):
         findings.append(error(display, 1, "AIMS002", split))

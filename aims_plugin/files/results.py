@@ -11,9 +11,7 @@ is a located error: the results file's line where there is one, else the expecta
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Evidence, measures
 from ..model.measures import Expectation, Threshold, compare
 from ..register.findings import Finding, error
+from .tables import located_rows
 
 if TYPE_CHECKING:
     from ..register.records import Record
@@ -182,17 +181,12 @@ def _measure_csv(
 
 def _csv_rows(text: str, delimiter: str, display: str) -> tuple[list[tuple[int, list[str]]], list[Finding]]:
     """The rows with their line numbers; a row whose width differs from the header's is an error."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
+    found, fault = located_rows(text, delimiter)
+    if fault is not None:
+        reason = fault[1].removeprefix("not a valid CSV file: ")
+        return [], [error(display, fault[0], "AIMS042", f"results file is not valid CSV: {reason}")]
+    rows = [(number, [cell.strip() for cell in row]) for number, row in found]
     problems: list[Finding] = []
-    try:
-        start = 1
-        for row in reader:
-            if row and any(cell.strip() for cell in row):
-                rows.append((start, [cell.strip() for cell in row]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        return [], [error(display, reader.line_num or 1, "AIMS042", f"results file is not valid CSV: {exc}")]
     if not rows:
         return [], [error(display, 1, "AIMS042", "results file is empty: it needs a header row and a row of results")]
     width = len(rows[0][1])

@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files.people import read_table
+from ..files.tables import located_rows, read_table
 from ..model.kinds import Acknowledged
-from ..model.people import ACK_COLUMNS, ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, major, parse_day, version_key
+from ..model.people import ACK_COLUMNS, ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, parse_day, version_key
 from ..outputs.writefile import write_atomically
 from ..register.findings import Finding
 from ..register.people import Person
@@ -67,7 +67,7 @@ def acknowledge(register: Register, document: str, who: str, day: dt.date, into:
     record = document_of(register, document)
     person = person_of(register, who)
     version = record.doc.version or ""
-    seen = register.people.latest(record.id, major(version) or 0).get(person.id)
+    seen = register.people.latest(record.id, version, day).get(person.id)
     row = Row(person.id, record.id, version, day)
     if seen is not None:
         return row, f"{person.id} already acknowledged {record.id} version {seen.version} on {seen.date}"
@@ -164,21 +164,32 @@ def _date(text: str, date_format: str | None) -> dt.date | None:
 
 
 def append_rows(into: Path, rows: list[Row]) -> None:
-    """Add rows to an acknowledgements file (made with its header when new), atomically."""
+    """Add rows to an acknowledgements file (made with its header when new), atomically, in the
+    file's own order of columns and line endings."""
     old = into.read_bytes() if into.exists() else b""
-    text = old.decode("utf-8-sig") if old else ""
+    try:
+        text = old.decode("utf-8-sig") if old else ""
+    except UnicodeDecodeError:
+        raise AcknowledgeError(f"{into}: not UTF-8; fix it with `aims check` first") from None
     newline = "\r\n" if "\r\n" in text else "\n"
+    if "\r" in text.replace("\r\n", ""):
+        raise AcknowledgeError(f"{into}: its lines end in a lone carriage return; save it with LF or CRLF")
+    found, fault = located_rows(text)
+    if fault is not None:
+        raise AcknowledgeError(f"{into}:{fault[0]}: {fault[1]}")
+    header = [cell.strip() for cell in found[0][1]] if found else list(ACK_COLUMNS)
+    if sorted(header) != sorted(ACK_COLUMNS):
+        raise AcknowledgeError(f"{into}: its header is {','.join(header)}, not the columns {','.join(ACK_COLUMNS)}")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=newline)
-    if not text.strip():
-        writer.writerow(ACK_COLUMNS)
+    if not found:
+        writer.writerow(header)
         text = ""
-    elif [c.strip() for c in next(csv.reader(io.StringIO(text)))] != list(ACK_COLUMNS):
-        raise AcknowledgeError(f"{into.name}: its header is not {','.join(ACK_COLUMNS)}; append to another file")
     elif not text.endswith(("\n", "\r")):
         text += newline
     for row in rows:
-        writer.writerow(row.cells())
+        cells = dict(zip(ACK_COLUMNS, row.cells(), strict=True))
+        writer.writerow([cells[name] for name in header])
     bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
     write_atomically(into, bom + (text + out.getvalue()).encode("utf-8"))
 

@@ -7,6 +7,7 @@ Both edit sources on purpose, atomically, and only the lines they set.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from ..files.load import PLACEHOLDER
 from ..model import MODELS, Kind, Ref, add_interval, ref_fields, spec_of
 from ..model.fields import Score
+from ..model.people import major, version_key
 from ..outputs.writefile import write_atomically
 from ..register.records import Register
 from .evidence import next_id, set_front_matter
@@ -44,6 +46,10 @@ def new_record(register: Register, content_dir: Path, kind: str, title: str, tod
     if not spec.id_prefix:
         where = f"{spec.folder}/<ID>.md"
         raise AuthoringError(f"a {kind} is named after what it writes up: edit {where} (aims init --restore writes it)")
+    if kind == "evidence":
+        raise AuthoringError(
+            "evidence needs its file: `aims evidence add FILE -c CONTROL` writes the record with its hash"
+        )
     if not title.strip():
         raise AuthoringError("the title cannot be empty")
     prefix = spec.id_prefix.format(year=today.year)
@@ -108,14 +114,12 @@ class Approved:
 
 def bump(version: str | None) -> str:
     """The next minor version: 1.2 -> 1.3; a draft's 0.x or none -> 1.0."""
-    if not version:
-        return "1.0"
-    parts = version.split(".")
-    if not all(p.isdigit() for p in parts):
+    key = version_key(version) if version else (0,)
+    if key is None:
         raise AuthoringError(f"version '{version}' is not numbers and dots: give --version")
-    if parts[0] == "0":
+    if key[0] == 0:
         return "1.0"
-    return f"{parts[0]}.{int(parts[1]) + 1 if len(parts) > 1 else 1}"
+    return f"{key[0]}.{key[1] + 1 if len(key) > 1 else 1}"
 
 
 def approve(
@@ -138,12 +142,20 @@ def approve(
         raise AuthoringError("--by needs the approver's name")
     doc = record.doc
     chosen = version or bump(doc.version)
+    key_new, key_old = version_key(chosen), version_key(doc.version or "0")
+    if key_new is None:
+        raise AuthoringError(f"--version {chosen!r}: write a version as numbers and dots, such as 2.0")
+    if key_old is not None and key_new < key_old:
+        raise AuthoringError(f"version {chosen} is lower than the current one ({doc.version})")
     fields = {
         "status": "approved",
         "version": f'"{chosen}"',
         "approved_by": _scalar(by.strip()),
         "approved_on": today.isoformat(),
     }
+    if doc.effective is None or major(chosen) != major(doc.version or "0"):
+        # A new major version takes effect when it is approved: acknowledgements of it fall due from then.
+        fields["effective"] = today.isoformat()
     next_review = add_interval(today, doc.review_every) if doc.review_every else None
     if next_review is not None:
         fields["next_review"] = next_review.isoformat()
@@ -151,7 +163,10 @@ def approve(
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    updated = set_front_matter(text, fields)
+    try:
+        updated = set_front_matter(text, fields)
+    except StopIteration:
+        raise AuthoringError(f"{record.source.display}: its front matter has no closing '---' line") from None
     write_atomically(path, (b"\xef\xbb\xbf" if bom else b"") + updated.encode("utf-8"))
     made = None
     if commit:
@@ -161,8 +176,11 @@ def approve(
 
 def _scalar(text: str) -> str:
     """A YAML scalar for a name (quoted when YAML would read it as something else)."""
-    plain = yaml.safe_load(text) == text and ":" not in text and "#" not in text
-    return text if plain else yaml.safe_dump(text).strip().removesuffix("\n...")
+    try:
+        plain = yaml.safe_load(text) == text and ":" not in text and "#" not in text
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
 
 
 def _commit(path: Path, message: str, approver: str) -> str:

@@ -107,8 +107,11 @@ def _watch(paths: tuple[Path, ...], strict: bool, fmt: str, interval: float, tod
         found = {}
         for folder in (project.content_dir, project.catalog_dir):
             for path in folder.rglob("*") if folder.is_dir() else ():
-                if path.is_file():
+                try:
                     info = path.stat()
+                except OSError:
+                    continue  # an editor's temporary file, gone already
+                if not path.is_dir():
                     found[str(path)] = (info.st_mtime_ns, info.st_size)
         config = project.root / "mkdocs.yml"
         if config.is_file():
@@ -118,12 +121,14 @@ def _watch(paths: tuple[Path, ...], strict: bool, fmt: str, interval: float, tod
     try:
         while True:
             seen = state()
-            click.echo("aims check: checking")
+            # The markers go where a text report goes; with a machine format, to standard error.
+            marker = fmt != "text"
+            click.echo("aims check: checking", err=marker)
             try:
                 _check_once(paths, strict, fmt, today)
             except click.UsageError as exc:
-                click.echo(f"aims check: {exc.message}")
-            click.echo(f"aims check: watching {project.content_dir} for changes (Ctrl-C stops)")
+                click.echo(f"aims check: {exc.message}", err=marker)
+            click.echo(f"aims check: watching {project.content_dir} for changes (Ctrl-C stops)", err=marker)
             while state() == seen:
                 time.sleep(interval)
     except KeyboardInterrupt:
@@ -865,7 +870,12 @@ def _framework_status(root: Path, framework: str, day: dt.date) -> None:
     frameworks = sorted({*project.frameworks, framework})
     build = Build(project.root, project.settings, day, display_root=_display_root(project.root), frameworks=frameworks)
     reports = build.reports(Audience.auditor, changes_since="")
-    cov = next(c for c in reports.frameworks if c.catalog.id == framework)
+    cov = next((c for c in reports.frameworks if c.catalog.id == framework), None)
+    if cov is None:  # its own file has an error
+        for finding in build.findings:
+            if finding.code == "AIMS051":
+                click.echo(finding.format(), err=True)
+        sys.exit(ExitCode.findings)
     title = f"{cov.catalog.title}: {len(cov.rows)} requirements, {cov.applicable} applicable, on {day.isoformat()}"
     click.echo(click.style(title, bold=True))
     for state in STATES:
@@ -910,6 +920,15 @@ def init(directory: Path, organisation: str | None, restore: bool) -> None:
             click.echo(f"  {path.relative_to(directory).as_posix()}")
         return
     click.echo(f"wrote {len(written)} files to {directory} for {organisation.strip()}")
+    from .install import install_spec, local_only
+
+    spec = install_spec()
+    if local_only(spec):
+        click.echo(
+            f"note: requirements-aims.txt installs the tool from this machine ({spec.split(' @ ', 1)[1]}); "
+            "for CI elsewhere, write aims-as-code[pdf]==VERSION (the index) or a git URL there",
+            err=True,
+        )
     click.echo("next:")
     click.echo(f"  cd {directory}")
     click.echo("  git init && git add . && git commit -m 'AIMS scaffold'   # revision records come from git")

@@ -35,6 +35,11 @@ def install_spec() -> str:
     return f"{name} @ {url}"
 
 
+def local_only(spec: str) -> bool:
+    """The requirement names a folder or file on this machine: CI elsewhere cannot install it."""
+    return " @ file:" in spec
+
+
 REQUIREMENTS_FILE = "requirements-aims.txt"
 
 

@@ -23,6 +23,7 @@ from ..register.records import SAFE_ID
 from .project import FRAMEWORKS_FOLDER
 
 _PROSE_MAX = 2000
+OSCAL_NS = "http://csrc.nist.gov/ns/oscal"
 
 
 class ImportProblem(Exception):
@@ -40,6 +41,7 @@ class _Reader:
     problems: list[str] = field(default_factory=list)
     requirements: list[dict[str, Any]] = field(default_factory=list)
     seen: dict[str, str] = field(default_factory=dict)
+    groups: int = 0
 
     def line_of(self, oscal_id: str | None) -> int:
         """The line of `"id": "<oscal_id>"` in the file (1 when it cannot be found)."""
@@ -66,14 +68,23 @@ class _Reader:
             return
         oscal_id = item.get("id")
         title = item.get("title")
+        if what == "group" and oscal_id is None and isinstance(title, str) and title.strip():
+            # A group's ID is optional in OSCAL: one is made from its place.
+            self.groups += 1
+            oscal_id = f"{parent or 'group'}-g{self.groups}"
         if not isinstance(oscal_id, str) or not oscal_id:
             self.fail(None, f"a {what} without an 'id' (title {title!r})")
             return
         if not isinstance(title, str) or not title.strip():
             self.fail(oscal_id, f"{what} '{oscal_id}' has no title")
             return
+        # OSCAL's own `label` property only (no `ns`, or OSCAL's namespace): another namespace's is theirs.
         label = next(
-            (p.get("value") for p in item.get("props") or [] if isinstance(p, dict) and p.get("name") == "label"),
+            (
+                p.get("value")
+                for p in item.get("props") or []
+                if isinstance(p, dict) and p.get("name") == "label" and p.get("ns", OSCAL_NS) == OSCAL_NS
+            ),
             None,
         )
         key = label if isinstance(label, str) and SAFE_ID.fullmatch(label) else oscal_id
@@ -136,8 +147,8 @@ def read_oscal_catalog(path: Path, display: str) -> tuple[dict[str, Any], list[d
 
 def import_catalog(path: Path, display: str, framework: str, project_root: Path) -> tuple[Path, int]:
     """Write `frameworks/<framework>.yaml` from an OSCAL catalog; returns the file and how many requirements."""
-    if not SAFE_ID.fullmatch(framework) or framework.startswith("."):
-        raise ImportProblem([f"--as {framework!r}: use letters, digits, '.', '-' and '_' only"])
+    if not SAFE_ID.fullmatch(framework) or framework.startswith(".") or "--" in framework:
+        raise ImportProblem([f"--as {framework!r}: use letters, digits, '.', '-' and '_' only (no '--')"])
     if framework in available_frameworks():
         raise ImportProblem([f"--as {framework}: a shipped catalogue has that ID; choose another"])
     target = project_root / FRAMEWORKS_FOLDER / f"{framework}.yaml"

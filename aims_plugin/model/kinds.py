@@ -216,7 +216,9 @@ class Audit(Document):
 
     audit_type: AuditType = AuditType.internal
     performed_on: Date | None = None
-    auditor: Text | None = None
+    auditor: Annotated[Text | None, Names()] = Field(
+        None, description="Who audited: a person of the register, or for an external audit the firm (not checked)."
+    )
     scope: Text | None = None
     nonconformities: Annotated[IdList, Ref(kinds=("nonconformity",))] = Field(default_factory=list)
     actions: Actions = Field(default_factory=list, description="Follow-up actions from the audit.")

@@ -71,12 +71,17 @@ PERSON_COLUMNS = tuple(PersonEntry.__annotations__)
 PERSON: TypeAdapter[PersonEntry] = TypeAdapter(PersonEntry)
 #: A validator per column of a people CSV file, from `PersonEntry`'s own fields: a column of
 #: 10,000 values is validated in one call to pydantic-core.
-PERSON_COLUMN_VALIDATORS: dict[str, TypeAdapter[list[object]]] = {
-    name: TypeAdapter(
-        list[get_args(hint)[0] if get_origin(hint) is NotRequired else hint],  # type: ignore[misc]
-        config=ConfigDict(str_strip_whitespace=True),
-    )
+_HINTS = {
+    name: get_args(hint)[0] if get_origin(hint) is NotRequired else hint
     for name, hint in get_type_hints(PersonEntry, include_extras=True).items()
+}
+PERSON_COLUMN_VALIDATORS: dict[str, TypeAdapter[list[object]]] = {
+    name: TypeAdapter(list[hint], config=ConfigDict(str_strip_whitespace=True))  # type: ignore[valid-type]
+    for name, hint in _HINTS.items()
+}
+#: The same rules for one cell: where a column has a bad cell, each cell is validated on its own.
+PERSON_CELL_VALIDATORS: dict[str, TypeAdapter[object]] = {
+    name: TypeAdapter(hint, config=ConfigDict(str_strip_whitespace=True)) for name, hint in _HINTS.items()
 }
 
 _VERSION = re.compile(r"^\d+(\.\d+)*$")

@@ -56,7 +56,8 @@ def record_row(register: Register, record: Record) -> dict[str, Any]:
             for r in revisions
         ],
     }
-    approval = register.history.approval(record.source.rel, record.doc.approved_by)
+    approver = record.doc.approved_by
+    approval = register.history.approval(record.source.rel, register.named(approver)) if approver else None
     if approval is not None:
         row["approval"] = {
             "commit": approval.revision.commit,

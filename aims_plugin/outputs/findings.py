@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 
 from ..register.findings import CODES, GAP_CODES, Finding, Severity
@@ -60,9 +61,9 @@ def sarif(findings: Sequence[Finding], version: str) -> str:
                     }
                 }
             ],
-            "partialFingerprints": {"aimsFinding/v1": _fingerprint(f)},
+            "partialFingerprints": {"aimsFinding/v1": print_},
         }
-        for f in findings
+        for f, print_ in zip(findings, _fingerprints(findings), strict=True)
     ]
     log = {
         "$schema": SARIF_SCHEMA,
@@ -86,15 +87,22 @@ def gitlab(findings: Sequence[Finding]) -> str:
         {
             "description": f"{f.code}: {f.message}",
             "check_name": f.code,
-            "fingerprint": _fingerprint(f),
+            "fingerprint": print_,
             "severity": "critical" if f.severity == Severity.error else "info" if f.code in GAP_CODES else "minor",
             "location": {"path": f.path, "lines": {"begin": max(f.line, 1)}},
         }
-        for f in findings
+        for f, print_ in zip(findings, _fingerprints(findings), strict=True)
     ]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
-def _fingerprint(f: Finding) -> str:
-    # Stable across runs for the same finding at the same place; another message is another finding.
-    return hashlib.sha256(f"{f.path}\0{f.line}\0{f.code}\0{f.message}".encode()).hexdigest()
+def _fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """One per finding, the same from run to run: the file, the code and the message with its numbers
+    left out (a day count, a line that moved), and which occurrence of those it is."""
+    seen: dict[str, int] = {}
+    prints = []
+    for f in findings:
+        base = f"{f.path}\0{f.code}\0{re.sub(r'[0-9]+', '#', f.message)}"
+        seen[base] = seen.get(base, 0) + 1
+        prints.append(hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest())
+    return prints

@@ -1,7 +1,8 @@
 """OSCAL 1.1.3 documents of the AIMS: each catalogue as a catalog, the Statement of Applicability
 as a profile (the applicable controls), and the AIMS as a system security plan.
 
-Deterministic: UUIDs are derived (UUID 5) from the source commit and the IDs they stand for,
+Deterministic: UUIDs are derived (UUID 5): an object's from the ID it stands for (it keeps it from
+revision to revision), a document's from what it is and the source commit (each revision its own);
 lists keep the catalogue's and the register's order, and the time stamp is the source commit's
 (or SOURCE_DATE_EPOCH). An ISO/IEC 42001 catalog carries ISO's IDs and short titles with this
 tool's own one-line paraphrases, never the standard's text, and says so.
@@ -45,7 +46,12 @@ class Stamp:
     when: dt.datetime
 
     def uuid(self, *parts: str) -> str:
-        return str(uuid.uuid5(NAMESPACE, "/".join((self.commit, *parts))))
+        """An object's UUID, from what it stands for: the same object keeps it from revision to revision."""
+        return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+    def document_uuid(self, *parts: str) -> str:
+        """A document's UUID, from what it is and the source commit: each revision of it has its own."""
+        return str(uuid.uuid5(NAMESPACE, "/".join((self.commit or "working-tree", *parts))))
 
     @property
     def time(self) -> str:
@@ -114,7 +120,7 @@ def catalog_document(catalog: Catalog, stamp: Stamp, own_controls: Iterable[SoaR
                 ],
             }
         )
-    body: dict[str, Any] = {"uuid": stamp.uuid("catalog", catalog.id)}
+    body: dict[str, Any] = {"uuid": stamp.document_uuid("catalog", catalog.id)}
     remarks = (
         PARAPHRASE_NOTE
         if catalog.id == DEFAULT_FRAMEWORK
@@ -147,7 +153,7 @@ def profile_document(reports: Reports, stamp: Stamp, organisation: str) -> dict[
     catalog_id = reports.view.catalog.id
     return {
         "profile": {
-            "uuid": stamp.uuid("profile", catalog_id),
+            "uuid": stamp.document_uuid("profile", catalog_id),
             "metadata": _metadata(
                 f"{organisation or 'AIMS'}: Statement of Applicability ({reports.view.catalog.title})",
                 stamp,
@@ -320,7 +326,7 @@ def ssp_document(
         for r in documents
     ]
     body: dict[str, Any] = {
-        "uuid": stamp.uuid("ssp", catalog.id),
+        "uuid": stamp.document_uuid("ssp", catalog.id),
         "metadata": _metadata(
             f"{name}: AI management system plan ({catalog.title})",
             stamp,

@@ -13,7 +13,10 @@ from ..register.records import Record
 COMMON_FIELDS = frozenset(Document.model_fields) | {"title", "body"}
 #: Fields shown in tables of their own (actions; measured results; a role's holders; a training's attendees
 #: are counted in its register), not as facts.
-OWN_TABLES = frozenset({"actions", "expectations", "holders", "attendees"})
+OWN_TABLES = frozenset({"actions", "expectations"})
+#: Fields of one kind shown elsewhere: a role's holders in its holders table, a training record's
+#: attendees as a count in its register.
+KIND_TABLES = {"role": frozenset({"holders"}), "training": frozenset({"attendees"})}
 
 Facts = list[tuple[str, list[tuple[str, str | None]]]]
 
@@ -40,7 +43,7 @@ def document_facts(
     fields = type(doc).model_fields
     rows = []
     for name, field in fields.items():
-        if name in COMMON_FIELDS - {"satisfies"} or name in OWN_TABLES:
+        if name in COMMON_FIELDS - {"satisfies"} or name in OWN_TABLES or name in KIND_TABLES.get(spec.name, ()):
             continue
         if not with_topic and name == spec.topic:
             continue

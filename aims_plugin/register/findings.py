@@ -67,6 +67,7 @@ CODES: dict[str, str] = {
     "AIMS048": "acknowledgements of a document's current version below the target after the grace period",
     "AIMS049": "a name that is in no people register and names no role",
     "AIMS050": "acknowledgement row committed by someone other than the person it names",
+    "AIMS051": "a project's own catalogue or crosswalk (frameworks/) cannot be used",
 }
 
 #: Warnings that mean work not done yet, not broken content: the site shows

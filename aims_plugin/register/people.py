@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from itertools import compress
 from typing import NamedTuple
 
-from ..model.people import major as major_of
+from ..model.people import version_key
 
 
 class Person(NamedTuple):
@@ -47,9 +46,9 @@ class AckFile:
         return tuple(map(self.days.__getitem__, self.date_texts))
 
     @functools.cached_property
-    def pairs(self) -> list[tuple[str, str]]:
+    def pairs(self) -> tuple[tuple[str, str], ...]:
         """(document, version) of each row."""
-        return list(zip(self.documents, self.versions, strict=True))
+        return tuple(zip(self.documents, self.versions, strict=True))
 
     @functools.cached_property
     def distinct_pairs(self) -> set[tuple[str, str]]:
@@ -87,8 +86,12 @@ class People:
     #: (read only when the setting `acknowledgements_by_committer` asks for the check).
     committers: dict[int, str] = field(default_factory=dict)
 
+    #: A people register exists (a file of it was read), even if it names no one yet.
+    registered: bool = False
+    _sets: dict[dt.date, dict[tuple[str, str], set[str]]] = field(default_factory=dict, repr=False)
+
     def __bool__(self) -> bool:
-        return bool(self.persons)
+        return self.registered or bool(self.persons)
 
     @functools.cached_property
     def _by_name(self) -> dict[str, Person]:
@@ -121,46 +124,58 @@ class People:
                 found.setdefault(role, []).append(person.id)
         return found
 
-    def acknowledged(self, document: str, major: int | None) -> set[str]:
-        """Who has acknowledged a version of `document` with this major number."""
-        return self._buckets.get((document, major), set())
+    def acknowledged(self, document: str, version: str, today: dt.date) -> set[str]:
+        """Who has acknowledged `document` at a version of `version`'s major number, no later than
+        `version`, on a day not after `today`: rows that cannot count (a version not issued, a date
+        still to come) are left out, as `aims check` reports them."""
+        found: set[str] = set()
+        for pair in self._counting(document, version):
+            found |= self._pair_sets(today)[pair]
+        return found
 
-    def span(self, document: str, major: int | None) -> tuple[dt.date | None, dt.date | None]:
-        """The first and the last date of those acknowledgements (worked out when shown)."""
+    def latest(self, document: str, version: str, today: dt.date) -> dict[str, Acknowledgement]:
+        """Each person's latest acknowledgement that counts for `version` (as `acknowledged` says)."""
+        wanted = set(self._counting(document, version))
+        found: dict[str, Acknowledgement] = {}
+        for ack in self.ack_files:
+            for person, pair, day in zip(ack.persons, ack.pairs, ack.dates, strict=True):
+                if pair in wanted and day <= today:
+                    seen = found.get(person)
+                    if seen is None or day > seen.date:
+                        found[person] = Acknowledgement(person, pair[1], day)
+        return found
+
+    def span(self, document: str, version: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """The first and the last date of the acknowledgements that count (worked out when shown)."""
+        wanted = set(self._counting(document, version))
         days = [
             day
             for ack in self.ack_files
-            for pair in ack.distinct_pairs
-            if pair[0] == document and major_of(pair[1]) == major
-            for day in compress(ack.dates, map(pair.__eq__, ack.pairs))
+            for pair, day in zip(ack.pairs, ack.dates, strict=True)
+            if pair in wanted and day <= today
         ]
         return (min(days), max(days)) if days else (None, None)
 
-    @functools.cached_property
-    def _buckets(self) -> dict[tuple[str, int | None], set[str]]:
-        found: dict[tuple[str, int | None], set[str]] = {}
-        for ack in self.ack_files:
-            # One set per (document, major): each row adds its person to the set of its version.
-            sets = {pair: found.setdefault((pair[0], major_of(pair[1])), set()) for pair in ack.distinct_pairs}
-            for pair, person in zip(zip(ack.documents, ack.versions, strict=True), ack.persons, strict=True):
-                sets[pair].add(person)
-        return found
+    def _counting(self, document: str, version: str) -> list[tuple[str, str]]:
+        """The (document, version) pairs of the rows that count for `version`: same major, not later."""
+        key = version_key(version)
+        if key is None:
+            return []
+        pairs = {pair for ack in self.ack_files for pair in ack.distinct_pairs if pair[0] == document}
+        return [p for p in pairs if (k := version_key(p[1])) is not None and k[0] == key[0] and k <= key]
 
-    def latest(self, document: str, major: int) -> dict[str, Acknowledgement]:
-        """Each person's latest acknowledgement of a version of `document` with this major number."""
-        found = self._index.get((document, major), {})
-        return {person: Acknowledgement(person, version, day) for person, (version, day) in found.items()}
-
-    @functools.cached_property
-    def _index(self) -> dict[tuple[str, int | None], dict[str, tuple[str, dt.date]]]:
-        # One pass over every row: (document, major) -> person -> (version, date) of their latest.
-        found: dict[tuple[str, int | None], dict[str, tuple[str, dt.date]]] = {}
-        for ack in self.ack_files:
-            pairs = list(zip(ack.documents, ack.versions, strict=True))
-            buckets = {pair: found.setdefault((pair[0], major_of(pair[1])), {}) for pair in set(pairs)}
-            for person, pair, day in zip(ack.persons, pairs, ack.dates, strict=True):
-                bucket = buckets[pair]
-                seen = bucket.get(person)
-                if seen is None or day > seen[1]:
-                    bucket[person] = (pair[1], day)
-        return found
+    def _pair_sets(self, today: dt.date) -> dict[tuple[str, str], set[str]]:
+        """(document, version) -> the people with a row of it dated no later than `today` (one pass over the rows)."""
+        if today not in self._sets:
+            found: dict[tuple[str, str], set[str]] = {}
+            for ack in self.ack_files:
+                sets = {pair: found.setdefault(pair, set()) for pair in ack.distinct_pairs}
+                if max(ack.distinct_dates, default=today) <= today:
+                    for pair, person in zip(ack.pairs, ack.persons, strict=True):
+                        sets[pair].add(person)
+                else:  # some rows are dated later than today: they cannot count yet
+                    for pair, person, day in zip(ack.pairs, ack.persons, ack.dates, strict=True):
+                        if day <= today:
+                            sets[pair].add(person)
+            self._sets[today] = found
+        return self._sets[today]

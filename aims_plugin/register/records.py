@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Crosswalk
 from ..files.history import History, Revision
 from ..model import Action, Audience, Document, Kind, Status, name_fields, spec_of
 from ..model.criteria import DEFAULT_CRITERIA, RiskCriteria
@@ -155,6 +155,8 @@ class Register:
     broken_ids: set[str] = field(default_factory=set)
     #: Other frameworks enabled for this AIMS (NIST AI RMF, EU AI Act), by ID.
     frameworks: dict[str, Catalog] = field(default_factory=dict)
+    #: The crosswalk from the catalogue to each of them (read with them, by the loader).
+    crosswalks: dict[str, Crosswalk] = field(default_factory=dict)
     #: The project's own catalogues and crosswalks (imported frameworks), if any.
     catalog_dir: Path | None = None
     #: Revision history of the content files (empty, with a notice, outside git).
@@ -195,6 +197,11 @@ class Register:
     def of_kind(self, kind: Kind) -> list[Record]:
         return list(self._by_kind[kind])
 
+    def named(self, value: str) -> str:
+        """The name a person's ID, name or e-mail stands for in the people register (else the value)."""
+        person = self.people.find(value) if self.people else None
+        return person.name if person is not None else value
+
     def visible_to(self, audience: Audience) -> Register:
         """The records a build for `audience` may publish, and nothing else.
 
@@ -233,6 +240,7 @@ class Register:
             display_dir=self.display_dir,
             history=history,
             frameworks=self.frameworks,
+            crosswalks=self.crosswalks,
             catalog_dir=self.catalog_dir,
             withheld=withheld,
             withheld_kinds=withheld_kinds,

@@ -108,7 +108,9 @@ def organisation_roles(register: Register) -> tuple[str, ...]:
 
 def framework_coverage(register: Register, framework: str, soa: list[SoaRow], links: Links) -> FrameworkCoverage:
     catalog = register.frameworks[framework]
-    crosswalk = load_crosswalk(register.catalog.id, framework, register.catalog_dir)
+    crosswalk = register.crosswalks.get(framework) or load_crosswalk(
+        register.catalog.id, framework, register.catalog_dir
+    )
     soa_by_id = {row.control: row for row in soa}
     roles = organisation_roles(register)
     rows = []

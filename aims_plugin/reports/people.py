@@ -1,8 +1,10 @@
 """Roles, competence and acknowledgements: who holds which role, whether they are trained for it,
 and who has acknowledged the documents they must read.
 
-Pure functions of one audience's view; a build for the public gets the same
-counts, and its templates show no names (`Register.show_names`).
+Pure functions of one audience's view. A build for the public shows roles,
+their required reading and how many hold them, but no names, no competence
+figures (training records are not public) and no acknowledgements
+(`Register.show_names`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
-from ..model import Kind, Role, Status, Training, add_interval
+from ..model import Kind, Role, Training, add_interval
 from ..model.kinds import EVERYONE, Acknowledged
 from ..model.people import major
 from ..register.people import Acknowledgement, People, Person
@@ -78,11 +80,14 @@ class AckRow:
     others: int = 0
     roles: list[str] = field(default_factory=list)
     people: People | None = None
+    today: dt.date | None = None
 
     @functools.cached_property
     def dates(self) -> tuple[dt.date | None, dt.date | None]:
-        """The first and the last acknowledgement of this major version."""
-        return self.people.span(self.record.id, self.major) if self.people else (None, None)
+        """The first and the last acknowledgement that counts for this version."""
+        if self.people is None or self.today is None:
+            return (None, None)
+        return self.people.span(self.record.id, self.version, self.today)
 
     @property
     def first(self) -> dt.date | None:
@@ -113,13 +118,13 @@ def holders(view: Register, record: Record) -> list[Person]:
 
 
 def standing(view: Register, today: dt.date) -> dict[str, dict[str, Held]]:
-    """competence -> person ID -> their standing, from every training record that is not retired."""
+    """competence -> person ID -> their standing, from every approved training record."""
     held: list[tuple[Held, Training]] = []
     for record in view.of_kind(Kind.training):
         doc = record.doc
         assert isinstance(doc, Training)
-        if doc.status == Status.retired or doc.date > today:
-            continue
+        if not record.done or doc.date > today:
+            continue  # a draft (or a placeholder) does not count, as nowhere else; nor a course still to come
         until = add_interval(doc.date, doc.valid_for) if doc.valid_for else None
         held.append((Held(record, until, until is None or until >= today), doc))
     # Worst first, so that each person's best record is written last: current beats expired, then later beats earlier.
@@ -183,7 +188,7 @@ def acknowledgement_rows(view: Register, today: dt.date) -> list[AckRow]:
             continue
         number = major(doc.version)
         people = required(view, record)
-        done = view.people.acknowledged(doc.id, number)
+        done = view.people.acknowledged(doc.id, doc.version, today)
         start = doc.effective or doc.approved_on
         in_force = record.done and start is not None and start <= today
         due = start + grace if in_force and start else None
@@ -202,9 +207,10 @@ def acknowledgement_rows(view: Register, today: dt.date) -> list[AckRow]:
                 missing,
                 overdue,
                 due,
-                others=len(done) - len(acked),
+                others=len(done & view.people.persons.keys()) - len(acked),
                 roles=list(doc.acknowledge_by),
                 people=view.people,
+                today=today,
             )
         )
     return rows
@@ -260,7 +266,7 @@ def person_rows(view: Register, roles: list[RoleRow], acks: list[AckRow]) -> lis
             row.roles.append(role.record.id)
             row.competences += [(role.record.id, c, role.held[c][person.id]) for c in role.competences]
     for ack in acks:
-        latest = view.people.latest(ack.record.id, ack.major) if ack.major is not None else {}
+        latest = view.people.latest(ack.record.id, ack.version, ack.today or dt.date.today())
         overdue = {p.id for p in ack.overdue}
         for person in ack.required:
             rows[person.id].reading.append((ack, latest.get(person.id), person.id in overdue))
