@@ -7,21 +7,15 @@ versions, dates), and only rows with a bad value are looked at one by one.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 
 from ..model import Kind, Role, Training, name_fields
 from ..model.kinds import Acknowledged
-from ..model.people import ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, version_key
-from ..register.findings import Finding, error, plural, warning
+from ..model.people import ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, issued, version_key
+from ..register.findings import Finding, did_you_mean, error, plural, warning
 from ..register.people import AckFile
 from ..register.records import Register
 from ..reports.people import acknowledgement_rows, role_rows
-
-
-def _hint(value: str, choices: list[str]) -> str:
-    found = difflib.get_close_matches(value, choices, n=1, cutoff=0.75)
-    return f"; did you mean '{found[0]}'?" if found else ""
 
 
 def check_people_references(register: Register, today: dt.date) -> Iterator[Finding]:
@@ -41,7 +35,7 @@ def check_people_references(register: Register, today: dt.date) -> Iterator[Find
             if index >= len(src.item_lines.get(key, [])) and "attendees_file" in src.lines:
                 continue  # from the attendance file: located there by the loader
             where = "is not in the people register" if people else "names no one: the AIMS has no people register"
-            yield error(src.display, line, "AIMS010", f"{key}: '{person}' {where}{_hint(person, ids)}")
+            yield error(src.display, line, "AIMS010", f"{key}: '{person}' {where}{did_you_mean(person, ids)}")
     for person in people.persons.values():
         for role in person.roles:
             if role not in roles and role not in register.broken_ids:
@@ -49,7 +43,8 @@ def check_people_references(register: Register, today: dt.date) -> Iterator[Find
                     person.display,
                     person.line,
                     "AIMS010",
-                    f"column 'roles': {person.id} holds '{role}', but no role has that ID{_hint(role, sorted(roles))}",
+                    f"column 'roles': {person.id} holds '{role}', but no role has that ID"
+                    + did_you_mean(role, sorted(roles)),
                 )
 
 
@@ -102,7 +97,7 @@ def _ack_rows(register: Register, ack: AckFile, documents: dict, today: dt.date)
             ack.display,
             ack.lines[i],
             "AIMS045",
-            f"column 'person': '{person}' is not in the people register{_hint(person, ids)}",
+            f"column 'person': '{person}' is not in the people register{did_you_mean(person, ids)}",
         )
     names = sorted(documents)
     problems: dict[tuple[str, str], str] = {}
@@ -115,18 +110,17 @@ def _ack_rows(register: Register, ack: AckFile, documents: dict, today: dt.date)
             what = (
                 f"'{document}' is a {other.kind.value}, not a policy or procedure"
                 if other
-                else f"no policy or procedure has the ID '{document}'{_hint(document, names)}"
+                else f"no policy or procedure has the ID '{document}'{did_you_mean(document, names)}"
             )
             problems[(document, version)] = f"column 'document': {what}"
             continue
         current = record.doc.version
-        key, now = version_key(version), version_key(current or "")
-        if key is None:
+        if version_key(version) is None:
             problems[(document, version)] = (
                 f"column 'version': '{version}' is not a version "
                 f"(write it as the document does, e.g. {current or '1.0'})"
             )
-        elif current is None or now is None or key > now:
+        elif not issued(version, current):
             problems[(document, version)] = (
                 f"column 'version': {document} has no version {version} "
                 f"(its current version is {current or 'not given'})"
@@ -188,7 +182,7 @@ def check_names(register: Register, today: dt.date) -> Iterator[Finding]:
                     src.display,
                     line,
                     "AIMS049",
-                    f"{key}: '{name}' is in no people register and names no role{_hint(name, choices)}",
+                    f"{key}: '{name}' is in no people register and names no role{did_you_mean(name, choices)}",
                 )
         for index, action in enumerate(getattr(doc, "actions", None) or []):
             if action.owner and not (people.find(action.owner) or action.owner.casefold() in known):
@@ -197,7 +191,7 @@ def check_names(register: Register, today: dt.date) -> Iterator[Finding]:
                     src.line_of("actions", index),
                     "AIMS049",
                     f"actions[{index}].owner: '{action.owner}' is in no people register and names no role"
-                    + _hint(action.owner, choices),
+                    + did_you_mean(action.owner, choices),
                 )
 
 

@@ -7,10 +7,8 @@ and returns the loader's findings with theirs, sorted by place.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import gc
-import re
 from collections.abc import Callable, Iterator
 from operator import attrgetter
 
@@ -19,7 +17,7 @@ from ..model import ActionStatus, Clause, Control, Document, Evidence, Kind, Ref
 from ..model.crossref import find_refs
 from ..model.kinds import EVERYONE
 from ..model.measures import describe, number
-from ..register.findings import Finding, error, plural, warning
+from ..register.findings import Finding, did_you_mean, error, plural, warning
 from ..register.links import actions_of
 from ..register.records import SAFE_ID, Record, Register
 from ..reports.coverage import clause_coverage
@@ -119,7 +117,7 @@ def _reference_problem(register: Register, ref: Ref, target: str, own: set[str])
         )
         if req is None:
             choices = [r.id for r in catalog.requirements.values() if r.type in wanted] + sorted(own)
-            hint = _nearest(local, choices)
+            hint = did_you_mean(local, choices, 0.6)
             return "AIMS010", f"'{target}' is not {_catalog_noun(ref.catalog)} of {catalog.title}{hint}"
         if req.type not in wanted:
             return "AIMS011", f"'{target}' is a {req.type.replace('_', ' ')}, not {_catalog_noun(ref.catalog)}"
@@ -129,25 +127,12 @@ def _reference_problem(register: Register, ref: Ref, target: str, own: set[str])
         if target in register.broken_ids:
             return None  # its own file already has an error
         kinds = " or ".join(ref.kinds)
-        hint = _nearest(target, [r.id for r in register.records if r.kind in ref.kinds])
+        hint = did_you_mean(target, [r.id for r in register.records if r.kind in ref.kinds], 0.6)
         return "AIMS010", f"no {kinds} has the ID '{target}'{hint}"
     if found.kind not in ref.kinds:
         kinds = " or ".join(ref.kinds)
         return "AIMS011", f"'{target}' is a {found.kind.value}, not a {kinds}"
     return None
-
-
-def _nearest(value: str, choices: list[str]) -> str:
-    """`; did you mean 'A.7.2'?` for the choice nearest a mistyped ID (case and separators aside), or ''."""
-
-    def shape(text: str) -> str:
-        return re.sub(r"[^0-9a-z]", "", text.casefold())
-
-    by_shape = {shape(c): c for c in choices}
-    if shape(value) in by_shape:
-        return f"; did you mean '{by_shape[shape(value)]}'?"
-    found = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{found[0]}'?" if found else ""
 
 
 def _catalog_noun(kind: str | None) -> str:
@@ -315,7 +300,7 @@ def check_cross_references(register: Register, today: dt.date) -> Iterator[Findi
         src = record.source
         for ref in find_refs(src.body):
             if ref.ref.removeprefix(f"{catalog.id}:") not in known:
-                hint = _nearest(ref.ref, list(register.by_id))
+                hint = did_you_mean(ref.ref, register.by_id, 0.6)
                 message = f"cross-reference [[{ref.ref}]] names no document{hint}"
                 yield warning(src.display, src.body_line + ref.line, "AIMS024", message)
 

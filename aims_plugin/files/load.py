@@ -8,7 +8,6 @@ records, so nothing downstream touches the disk again.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import os
@@ -25,7 +24,7 @@ from ..catalog import Catalog, Crosswalk, load_catalog, load_crosswalk
 from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, Training, accepted_keys, spec_of
 from ..model.criteria import CRITERIA_FILE, DEFAULT_CRITERIA, RiskCriteria
 from ..model.people import ACKNOWLEDGEMENTS_FOLDER, PEOPLE_FOLDER
-from ..register.findings import Finding, error, warning
+from ..register.findings import Finding, did_you_mean, error, warning
 from ..register.people import People
 from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
@@ -288,8 +287,7 @@ def _build_record(
     allowed = accepted_keys(kind)
     for key in data:
         if key not in allowed:
-            hint = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            tip = did_you_mean(key, sorted(allowed))
             findings.append(
                 warning(display, source.line_of(key), "AIMS007", f"unknown key '{key}' for a {kind.value}{tip}")
             )
@@ -504,11 +502,8 @@ def _nearby(target: str, given: str) -> str:
         names = [entry.name for entry in os.scandir(folder) if entry.is_file() and not entry.name.startswith(".")]
     except OSError:
         return ""
-    found = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    if not found:
-        return ""
     head = given.replace("\\", "/").rsplit("/", 1)[0] + "/" if "/" in given.replace("\\", "/") else ""
-    return f"; did you mean '{head}{found[0]}'?"
+    return did_you_mean(name, names, 0.6, prefix=head)
 
 
 def _add_attendees(
@@ -532,8 +527,7 @@ def _add_attendees(
         choices = list(people.persons)
         for person, line in zip(persons, lines, strict=True):
             if person in unknown:
-                hint = difflib.get_close_matches(person, choices, n=1, cutoff=0.75)
-                tip = f"; did you mean '{hint[0]}'?" if hint else ""
+                tip = did_you_mean(person, choices)
                 findings.append(error(display, line, "AIMS010", f"'{person}' is not in the people register{tip}"))
     attendees = dict.fromkeys(doc.attendees)
     attendees.update(dict.fromkeys(p for p in persons if p not in unknown) if unknown else dict.fromkeys(persons))

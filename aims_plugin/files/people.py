@@ -10,7 +10,6 @@ and each is checked once.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -31,7 +30,7 @@ from ..model.people import (
     parse_day,
     role_ids,
 )
-from ..register.findings import Finding, error, warning
+from ..register.findings import Finding, did_you_mean, error, warning
 from ..register.people import AckFile, People, Person
 from .frontmatter import Refused, parse_yaml, split_front_matter
 from .tables import check_header, ragged, read_table
@@ -166,8 +165,7 @@ def _person_md(path: Path, display: str, people: People, findings: list[Finding]
     data.pop("kind", None)
     for key in data:
         if key not in PERSON_COLUMNS:
-            hint = difflib.get_close_matches(str(key), PERSON_COLUMNS, n=1, cutoff=0.75)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            tip = did_you_mean(str(key), PERSON_COLUMNS)
             findings.append(warning(display, lines.get(key, 1), "AIMS007", f"unknown key '{key}' for a person{tip}"))
     try:
         entry = PERSON.validate_python(data)

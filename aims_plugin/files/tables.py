@@ -8,7 +8,6 @@ gives what the csv module gives; anything else goes to the csv module, strictly.
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import hashlib
 import io
@@ -16,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from pathlib import Path
 
-from ..register.findings import Finding, error, warning
+from ..register.findings import Finding, did_you_mean, error, warning
 
 #: CSV files larger than this are refused (a located error): an HR or LMS export of
 #: hundreds of thousands of rows fits.
@@ -166,8 +165,7 @@ def check_header(
             return None
         columns[name] = index
         if name not in known:
-            hint = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
-            tip = f"; did you mean '{hint[0]}'?" if hint else f" (columns: {', '.join(known)})"
+            tip = did_you_mean(name, known) or f" (columns: {', '.join(known)})"
             findings.append(warning(table.display, 1, "AIMS007", f"unknown column '{name}'{tip}"))
     missing = [name for name in required if name not in columns]
     if missing:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..files.tables import located_rows, read_table
 from ..model.kinds import Acknowledged
-from ..model.people import ACK_COLUMNS, ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, parse_day, version_key
+from ..model.people import ACK_COLUMNS, ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, issued, parse_day
 from ..outputs.writefile import write_atomically
 from ..register.findings import Finding
 from ..register.people import Person
@@ -133,8 +133,7 @@ def import_rows(
             )
             continue
         version = value.get("version") or record.doc.version
-        key, now = version_key(version), version_key(record.doc.version)
-        if key is None or now is None or key > now:
+        if not issued(version, record.doc.version):
             refuse(f"{record.id} has no version '{version}' (its current version is {record.doc.version})")
             continue
         if (person.id, record.id, version) in known:

@@ -92,6 +92,12 @@ def version_key(version: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in version.split(".")) if _VERSION.match(version) else None
 
 
+def issued(version: str, current: str | None) -> bool:
+    """A version a document has had: dotted numbers, no later than its current version."""
+    key, now = version_key(version), version_key(current or "")
+    return key is not None and now is not None and key <= now
+
+
 def major(version: str) -> int | None:
     """The major number of a version (`2` for `2.1`): a new one needs fresh acknowledgements."""
     key = version_key(version)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -91,6 +94,27 @@ GAP_CODES = frozenset(
         "AIMS048",
     }
 )
+
+
+def nearest(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str | None:
+    """The choice nearest a mistyped one: the same but for case and separators (`A7.2`, `a-7-2`), else the
+    closest by difflib (at least `cutoff` alike); None when nothing is near."""
+    options = list(choices)
+
+    def shape(text: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+    by_shape = {shape(c): c for c in options}
+    if shape(value) in by_shape and by_shape[shape(value)] != value:
+        return by_shape[shape(value)]
+    found = difflib.get_close_matches(value, options, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def did_you_mean(value: str, choices: Iterable[str], cutoff: float = 0.75, prefix: str = "") -> str:
+    """`; did you mean 'A.7.2'?` for the nearest choice (see `nearest`), or ''."""
+    found = nearest(value, choices, cutoff)
+    return f"; did you mean '{prefix}{found}'?" if found is not None else ""
 
 
 def plural(count: int, noun: str) -> str:
