@@ -80,7 +80,8 @@ def write_tree(root: Path, people: int, acks: int) -> list[Path]:
                 writer.writerow([f"E{n:06d}", "2026-04-01", "passed"])
     (content / "training/TRN-ALL.md").write_text(
         "---\nid: TRN-ALL\ntitle: AI awareness 2026\ndate: 2026-04-01\ncompetences: [AI awareness]\n"
-        "valid_for: 12 months\nattendees_file: TRN-ALL.csv\n---\n\nAnnual module.\n",
+        "valid_for: 12 months\nattendees_file: TRN-ALL.csv\nstatus: approved\napproved_by: Priya Raman\n"
+        "approved_on: 2026-04-02\n---\n\nAnnual module.\n",
         encoding="utf-8",
     )
     return [people_file, ack_file, attendance]
