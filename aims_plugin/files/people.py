@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from ..model.people import (
 from ..register.findings import Finding, did_you_mean, error, warning
 from ..register.people import AckFile, People, Person
 from .frontmatter import Refused, parse_yaml, split_front_matter
-from .tables import check_header, ragged, read_table
+from .tables import body, check_header, read_table
 
 #: CSV files larger than this are refused (a located error): an HR or LMS export of
 #: hundreds of thousands of rows fits.
@@ -85,11 +85,7 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
     columns = check_header(table, PERSON_COLUMNS, ("id", "name"), CODE, findings)
     if columns is None or not len(table):
         return
-    skip = ragged(table, CODE, findings)
-    cells = table.columns() if not skip else _columns([r for i, r in enumerate(table.rows) if i not in skip])
-    lines = [n for i, n in enumerate(table.lines) if i not in skip] if skip else table.lines
-    if table.padded:
-        cells = [tuple(map(str.strip, column)) for column in cells]
+    cells, lines = body(table, CODE, findings)
     # Column by column, each in one call to pydantic-core, with `PersonEntry`'s rules; a column with a
     # bad cell is validated again cell by cell, so that only the rows with a fault are left out.
     values: dict[str, list[Any]] = {}
@@ -122,10 +118,6 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
         people.broken.update(str(ids[i]).strip() for i in bad if str(ids[i]).strip())
         made = [p for i, p in enumerate(made) if i not in bad]
     _add_people(people, made, findings)
-
-
-def _columns(rows: list[list[str]]) -> list[tuple[str, ...]]:
-    return [tuple(column) for column in zip(*rows, strict=True)]
 
 
 def _row_message(column: str, problem: dict[str, Any]) -> str:
@@ -217,18 +209,10 @@ def _ack_csv(path: Path, display: str, people: People, findings: list[Finding]) 
     columns = check_header(table, ACK_COLUMNS, ACK_COLUMNS, "AIMS045", findings)
     if columns is None or not len(table):
         return
-    skip = ragged(table, "AIMS045", findings)
-    by_column = (
-        table.columns()
-        if not skip
-        else [tuple(c) for c in zip(*(r for i, r in enumerate(table.rows) if i not in skip), strict=True)]
-    )
-    lines: Sequence[int] = [n for i, n in enumerate(table.lines) if i not in skip] if skip else table.lines
-    if not by_column or not by_column[0]:
+    by_column, lines = body(table, "AIMS045", findings)
+    if not lines:
         return
     persons, documents, versions, dates = (by_column[columns[name]] for name in ACK_COLUMNS)
-    if table.padded:
-        persons, documents, versions, dates = (tuple(map(str.strip, c)) for c in (persons, documents, versions, dates))
     # Each distinct date once: an export has a few hundred of them in tens of thousands of rows.
     days = {text: parse_day(text) for text in set(dates)}
     bad: set[int] = set()
@@ -245,20 +229,13 @@ def _ack_csv(path: Path, display: str, people: People, findings: list[Finding]) 
                     findings.append(
                         error(display, lines[i], "AIMS045", f"column '{name}' is empty: every row needs it")
                     )
-    keep: Callable[[Sequence[Any]], tuple[Any, ...]] = (
-        (lambda column: tuple(v for i, v in enumerate(column) if i not in bad)) if bad else tuple
-    )
-    kept_dates = keep(dates)
+
+    def keep(column: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(v for i, v in enumerate(column) if i not in bad) if bad else tuple(column)
+
+    valid_days = {text: day for text, day in days.items() if day is not None}
     people.ack_files.append(
-        AckFile(
-            display,
-            keep(persons),
-            keep(documents),
-            keep(versions),
-            kept_dates,
-            {text: day for text, day in days.items() if day is not None},
-            keep(lines),
-        )
+        AckFile(display, keep(persons), keep(documents), keep(versions), keep(dates), valid_days, keep(lines))
     )
 
 
@@ -270,14 +247,8 @@ def read_attendees(path: Path, display: str, findings: list[Finding]) -> tuple[l
     columns = check_header(table, ("person", "name", "email", "date", "result"), ("person",), CODE, findings)
     if columns is None:
         return None
-    skip = ragged(table, CODE, findings)
-    if skip:
-        rows = [(row[columns["person"]], table.line(i)) for i, row in enumerate(table.rows) if i not in skip]
-        persons, lines = [p for p, _ in rows], [n for _, n in rows]
-    else:
-        persons, lines = list(table.columns()[columns["person"]]) if len(table) else [], table.lines
-    if table.padded:
-        persons = list(map(str.strip, persons))
+    cells, lines = body(table, CODE, findings)
+    persons = list(cells[columns["person"]])
     if "" in persons:
         empty = {i for i, person in enumerate(persons) if not person}
         for i in sorted(empty):

@@ -177,19 +177,23 @@ def check_header(
     return columns
 
 
-def ragged(table: Table, code: str, findings: list[Finding]) -> set[int]:
-    """Rows whose number of values is not the header's: errors, and left out."""
+def body(table: Table, code: str, findings: list[Finding]) -> tuple[list[tuple[str, ...]], Sequence[int]]:
+    """The columns of the rows that have the header's number of values, and those rows' lines; each
+    other row is an error, and left out. Values are stripped of spaces around them."""
     width = len(table.header)
     if table._flat is not None or all(len(row) == width for row in table.rows):
-        return set()
-    bad = {i for i, row in enumerate(table.rows) if len(row) != width}
-    for i in sorted(bad):
-        findings.append(
-            error(
-                table.display,
-                table.line(i),
-                code,
-                f"this row has {len(table.rows[i])} values; the header names {width} columns",
-            )
-        )
-    return bad
+        columns, lines = (table.columns() if len(table) else [() for _ in table.header]), table.lines
+    else:
+        kept = []
+        for i, row in enumerate(table.rows):
+            if len(row) == width:
+                kept.append(i)
+            else:
+                message = f"this row has {len(row)} values; the header names {width} columns"
+                findings.append(error(table.display, table.line(i), code, message))
+        rows = [table.rows[i] for i in kept]
+        columns = [tuple(column) for column in zip(*rows, strict=True)] if rows else [() for _ in table.header]
+        lines = [table.line(i) for i in kept]
+    if table.padded:
+        columns = [tuple(map(str.strip, column)) for column in columns]
+    return columns, lines
