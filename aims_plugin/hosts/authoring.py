@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..files.load import PLACEHOLDER
-from ..model import MODELS, Kind, Ref, add_interval, ref_fields, spec_of
+from ..model import MODELS, SPECS, Kind, Ref, add_interval, ref_fields, spec_of
 from ..model.fields import Score
 from ..model.people import major, version_key
 from ..outputs.writefile import write_atomically
@@ -41,7 +41,7 @@ def new_record(register: Register, content_dir: Path, kind: str, title: str, tod
     try:
         spec = spec_of(kind)
     except KeyError:
-        choices = ", ".join(s.name for s in _numbered())
+        choices = ", ".join(s.name for s in SPECS if s.id_prefix)
         raise AuthoringError(f"'{kind}' is not a kind `aims new` writes (kinds: {choices})") from None
     if not spec.id_prefix:
         where = f"{spec.folder}/<ID>.md"
@@ -80,12 +80,6 @@ def new_record(register: Register, content_dir: Path, kind: str, title: str, tod
         raise AuthoringError(f"{path} exists already")
     write_atomically(path, ("---\n" + "\n".join(lines) + "\n---\n\n" + body).encode("utf-8"))
     return Written(path, key)
-
-
-def _numbered() -> list[Any]:
-    from ..model import SPECS
-
-    return [spec for spec in SPECS if spec.id_prefix]
 
 
 def _placeholder(register: Register, name: str, annotation: Any, ref: Ref | None, today: dt.date) -> tuple[Any, str]:

@@ -106,7 +106,7 @@ def catalog_document(catalog: Catalog, stamp: Stamp, own_controls: Iterable[SoaR
 
     top = [node(req) for req in children.get(None, [])]
     groups = [g for g in top if "controls" in g or "groups" in g]
-    loose = [g for g in top if g not in groups]
+    loose = [g for g in top if "controls" not in g and "groups" not in g]
     own = [row for row in own_controls if row.organisation_defined]
     if own:
         groups.append(
@@ -211,7 +211,7 @@ def ssp_document(
     view = reports.view
     name = organisation or "AIMS"
     catalog = framework.catalog if framework else view.catalog
-    roles = [r for r in view.of_kind(Kind.role)]
+    roles = view.of_kind(Kind.role)
     role_ids = {r.doc.title.casefold(): token(r.id).lower() for r in roles}
     parties: dict[str, str] = {}
 

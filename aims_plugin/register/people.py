@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -52,7 +53,7 @@ class AckFile:
 
     @functools.cached_property
     def distinct_pairs(self) -> set[tuple[str, str]]:
-        return set(zip(self.documents, self.versions, strict=True))
+        return set(self.pairs)
 
     @functools.cached_property
     def distinct_dates(self) -> set[dt.date]:
@@ -135,26 +136,25 @@ class People:
 
     def latest(self, document: str, version: str, today: dt.date) -> dict[str, Acknowledgement]:
         """Each person's latest acknowledgement that counts for `version` (as `acknowledged` says)."""
-        wanted = set(self._counting(document, version))
         found: dict[str, Acknowledgement] = {}
-        for ack in self.ack_files:
-            for person, pair, day in zip(ack.persons, ack.pairs, ack.dates, strict=True):
-                if pair in wanted and day <= today:
-                    seen = found.get(person)
-                    if seen is None or day > seen.date:
-                        found[person] = Acknowledgement(person, pair[1], day)
+        for row in self._counted(document, version, today):
+            seen = found.get(row.person)
+            if seen is None or row.date > seen.date:
+                found[row.person] = row
         return found
 
     def span(self, document: str, version: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
         """The first and the last date of the acknowledgements that count (worked out when shown)."""
-        wanted = set(self._counting(document, version))
-        days = [
-            day
-            for ack in self.ack_files
-            for pair, day in zip(ack.pairs, ack.dates, strict=True)
-            if pair in wanted and day <= today
-        ]
+        days = [row.date for row in self._counted(document, version, today)]
         return (min(days), max(days)) if days else (None, None)
+
+    def _counted(self, document: str, version: str, today: dt.date) -> Iterator[Acknowledgement]:
+        """Every row that counts for `version`, one by one (for what is shown, not for the checks)."""
+        wanted = set(self._counting(document, version))
+        for ack in self.ack_files:
+            for person, pair, day in zip(ack.persons, ack.pairs, ack.dates, strict=True):
+                if pair in wanted and day <= today:
+                    yield Acknowledgement(person, pair[1], day)
 
     def _counting(self, document: str, version: str) -> list[tuple[str, str]]:
         """The (document, version) pairs of the rows that count for `version`: same major, not later."""

@@ -50,7 +50,8 @@ def compute(view: Register, today: dt.date, changes: ChangeReport | str | None =
     clauses = clause_coverage(view)
     risks = risk_register(view)
     evidence = evidence_index(view, today)
-    ready = readiness(view, today, links, clauses, risks, evidence)
+    roles, acknowledgements = role_rows(view, today), acknowledgement_rows(view, today)
+    ready = readiness(view, today, links, clauses, risks, evidence, roles, acknowledgements)
     return Reports(
         view=view,
         today=today,
@@ -64,8 +65,8 @@ def compute(view: Register, today: dt.date, changes: ChangeReport | str | None =
         systems=inventory(view, links),
         frameworks=[framework_coverage(view, name, ready.soa, links) for name in view.frameworks],
         stage1=stage1_index(view, links, {"scope": scope}),
-        roles=role_rows(view, today),
+        roles=roles,
         training=training_rows(view, today),
-        acknowledgements=acknowledgement_rows(view, today),
+        acknowledgements=acknowledgements,
         changes=changes,
     )

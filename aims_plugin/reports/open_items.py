@@ -14,7 +14,7 @@ from ..register.findings import plural
 from ..register.links import actions_of
 from ..register.records import Record, Register
 from .coverage import ClauseRow
-from .people import acknowledgement_rows, role_rows
+from .people import AckRow, RoleRow, acknowledgement_rows, role_rows
 from .registers import EvidenceRow, RiskRow
 from .soa import SoaRow, tampered
 
@@ -93,6 +93,8 @@ def open_items(
     risks: list[RiskRow],
     evidence: list[EvidenceRow],
     changed: list[tuple[Record, object]],
+    roles: list[RoleRow] | None = None,
+    acknowledgements: list[AckRow] | None = None,
 ) -> OpenItems:
     items: list[OpenItem] = []
 
@@ -203,7 +205,7 @@ def open_items(
         elif ev.until is not None and ev.until <= window:
             add("evidence-expiring", ev.record, f"current until {ev.until}", due=ev.until)
 
-    for role in role_rows(register, today):
+    for role in role_rows(register, today) if roles is None else roles:
         if not role.holders:
             add("roles-without-holders", role.record, "no one holds it")
         if not register.show_names:
@@ -217,7 +219,7 @@ def open_items(
                     f"{lacking} of {plural(len(role.holders), 'holder')} lack '{competence}'",
                 )
     if register.show_names:
-        for ack in acknowledgement_rows(register, today):
+        for ack in acknowledgement_rows(register, today) if acknowledgements is None else acknowledgements:
             if ack.overdue:
                 done = f"{len(ack.acknowledged)} / {len(ack.required)} acknowledged"
                 detail = f"{len(ack.overdue)} overdue for version {ack.version}; {done}"

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from ..model import Kind, Role, Training, add_interval
 from ..model.kinds import EVERYONE, Acknowledged
-from ..model.people import major
 from ..register.people import Acknowledgement, People, Person
 from ..register.records import Record, Register
 
@@ -27,10 +26,6 @@ class Held:
     training: Record | None = None
     until: dt.date | None = None
     current: bool = False
-
-    @property
-    def expired(self) -> bool:
-        return self.training is not None and not self.current
 
 
 #: The standing of someone with no training record giving a competence.
@@ -68,7 +63,6 @@ class AckRow:
 
     record: Record
     version: str
-    major: int | None
     required: list[Person]
     acknowledged: list[Person]
     missing: list[Person]
@@ -76,8 +70,6 @@ class AckRow:
     overdue: list[Person]
     #: When acknowledging falls due for people who were there when it took effect; None while it is not in force.
     due: dt.date | None
-    #: Acknowledgements of this version by people who need not give one.
-    others: int = 0
     roles: list[str] = field(default_factory=list)
     people: People | None = None
     today: dt.date | None = None
@@ -111,10 +103,16 @@ class AckRow:
         return 100 * len(self.acknowledged) / self.due_count if self.due_count else None
 
 
-def holders(view: Register, record: Record) -> list[Person]:
-    """The people who hold a role: its `holders` and everyone whose `roles` name it."""
-    assert isinstance(record.doc, Role)
-    return view.people.holders(record.id, record.doc.holders)
+def holders(view: Register, role: str) -> list[Person]:
+    """The people who hold a role: its record's `holders` and everyone whose `roles` name it."""
+    record = view.by_id.get(role)
+    declared = record.doc.holders if record is not None and isinstance(record.doc, Role) else ()
+    return view.people.holders(role, declared)
+
+
+def lapses(doc: Training) -> dt.date | None:
+    """When the competences a training record gives stop being current (None: they do not)."""
+    return add_interval(doc.date, doc.valid_for) if doc.valid_for else None
 
 
 def standing(view: Register, today: dt.date) -> dict[str, dict[str, Held]]:
@@ -125,7 +123,7 @@ def standing(view: Register, today: dt.date) -> dict[str, dict[str, Held]]:
         assert isinstance(doc, Training)
         if not record.done or doc.date > today:
             continue  # a draft (or a placeholder) does not count, as nowhere else; nor a course still to come
-        until = add_interval(doc.date, doc.valid_for) if doc.valid_for else None
+        until = lapses(doc)
         held.append((Held(record, until, until is None or until >= today), doc))
     # Worst first, so that each person's best record is written last: current beats expired, then later beats earlier.
     held.sort(key=lambda pair: (pair[0].current, pair[1].date, pair[0].training.id if pair[0].training else ""))
@@ -149,7 +147,7 @@ def role_rows(view: Register, today: dt.date) -> list[RoleRow]:
     for record in view.of_kind(Kind.role):
         doc = record.doc
         assert isinstance(doc, Role)
-        people = holders(view, record)
+        people = holders(view, record.id)
         cells = {c: _cells(held.get(c, {}), people) for c in doc.competences}
         reading = [view.by_id[key] for key in doc.required_reading if key in view.by_id]
         boss = view.by_id.get(doc.reports_to or "")
@@ -169,12 +167,7 @@ def required(view: Register, record: Record) -> list[Person]:
     people = view.people
     if EVERYONE in doc.acknowledge_by:
         return list(people.persons.values())
-    found: dict[str, Person] = {}
-    for role in doc.acknowledge_by:
-        role_record = view.by_id.get(role)
-        declared = role_record.doc.holders if role_record is not None and isinstance(role_record.doc, Role) else ()
-        for person in people.holders(role, declared):
-            found[person.id] = person
+    found = {person.id: person for role in doc.acknowledge_by for person in holders(view, role)}
     return [found[key] for key in sorted(found)]
 
 
@@ -186,7 +179,6 @@ def acknowledgement_rows(view: Register, today: dt.date) -> list[AckRow]:
         doc = record.doc
         if not isinstance(doc, Acknowledged) or not doc.acknowledge_by or not doc.version:
             continue
-        number = major(doc.version)
         people = required(view, record)
         done = view.people.acknowledged(doc.id, doc.version, today)
         start = doc.effective or doc.approved_on
@@ -201,13 +193,11 @@ def acknowledgement_rows(view: Register, today: dt.date) -> list[AckRow]:
             AckRow(
                 record,
                 doc.version,
-                number,
                 people,
                 acked,
                 missing,
                 overdue,
                 due,
-                others=len(done & view.people.persons.keys()) - len(acked),
                 roles=list(doc.acknowledge_by),
                 people=view.people,
                 today=today,
@@ -230,7 +220,7 @@ def training_rows(view: Register, today: dt.date) -> list[TrainingRow]:
     for record in view.of_kind(Kind.training):
         doc = record.doc
         assert isinstance(doc, Training)
-        until = add_interval(doc.date, doc.valid_for) if doc.valid_for else None
+        until = lapses(doc)
         rows.append(TrainingRow(record, until, until is None or until >= today))
     return sorted(rows, key=lambda row: (row.record.doc.date, row.record.id), reverse=True)  # type: ignore[attr-defined]
 

@@ -15,6 +15,7 @@ from ..register.links import Links
 from ..register.records import Record, Register, Standing
 from .coverage import ClauseRow, clause_coverage
 from .open_items import OpenItems, open_items
+from .people import AckRow, RoleRow
 from .registers import EvidenceRow, RiskRow, evidence_index, risk_register
 from .soa import SoaRow, statement_of_applicability
 
@@ -154,6 +155,8 @@ def readiness(
     clauses: list[ClauseRow] | None = None,
     risks: list[RiskRow] | None = None,
     evidence: list[EvidenceRow] | None = None,
+    roles: list[RoleRow] | None = None,
+    acknowledgements: list[AckRow] | None = None,
 ) -> Readiness:
     links = links or Links(register)
     soa = statement_of_applicability(register, today, links)
@@ -166,7 +169,7 @@ def readiness(
         soa=soa,
         clauses=clauses,
         by_status={standing: [r for r in register.records if r.standing == standing] for standing in Standing},
-        open=open_items(register, today, soa, clauses, risks, evidence, changed),
+        open=open_items(register, today, soa, clauses, risks, evidence, changed, roles, acknowledgements),
         statement=statements[0] if statements else None,
         changed_since_approval=changed,
         soa_withheld=Kind.soa.value in register.withheld_kinds,
