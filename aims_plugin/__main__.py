@@ -1,3 +1,3 @@
-from .hosts.cli import main
+from .hosts.cli import run
 
-main()
+run()

@@ -88,10 +88,10 @@ def check_references(register: Register, today: dt.date) -> Iterator[Finding]:
             for index, target in enumerate(values):
                 if target is None or (name == "acknowledge_by" and target == EVERYONE):
                     continue
-                line = src.line_of(name, index if isinstance(value, list) else None)
                 problem = _reference_problem(register, ref, target, own)
                 if problem:
                     code, message = problem
+                    line = src.line_of(name, index if isinstance(value, list) else None)
                     yield error(src.display, line, code, f"{name}: {message}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from typing import Any
 
@@ -31,6 +32,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """
 
     resolve = staticmethod(functools.lru_cache(maxsize=65536)(_resolve_tag))
+
+    # The composer calls these two hooks around every node, for path resolvers; front matter uses
+    # none (and ignores any registered globally), so they do nothing: as C builtins that take the
+    # same arguments and whose result is ignored, they cost no Python frame either.
+    descend_resolver = staticmethod(operator.is_)  # (parent, index)
+    ascend_resolver = staticmethod(tuple)  # ()
 
 
 _RESOLVER = yaml.resolver.Resolver()

@@ -14,6 +14,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
 from .history import NOT_READ, History, read_history, read_versions
 from .people import read_attendees, read_people
+from .reading import TooLarge, read_bounded
 from .results import SERIES_LIMIT, Measurement, measure
 
 #: Files larger than this are refused (a located error, never a hang).
@@ -154,7 +156,7 @@ def _line_naming(path: Path, message: str) -> int:
 
 
 def _read_all(
-    files: list[tuple[Path, str]], prefix: str, real_root: Path, people: People, findings: list[Finding]
+    files: list[tuple[Path, str, bool]], prefix: str, real_root: Path, people: People, findings: list[Finding]
 ) -> tuple[list[Record], set[str]]:
     """Read every file into records, in path order.
 
@@ -165,8 +167,8 @@ def _read_all(
     records: list[Record] = []
     broken: set[str] = set()
     real_dirs: dict[str, str] = {}  # folder -> its real path, for this load only
-    for path, rel in files:
-        parsed = _parse_file(path, rel, f"{prefix}/{rel}", real_root, findings, broken)
+    for path, rel, is_link in files:
+        parsed = _parse_file(path, rel, f"{prefix}/{rel}", is_link, real_root, findings, broken)
         if parsed is not None and (record := _build_record(*parsed, real_root, real_dirs, findings, broken)):
             if isinstance(record.doc, Training) and record.doc.attendees_file:
                 _add_attendees(record, record.doc.attendees_file, real_root, real_dirs, people, findings)
@@ -181,19 +183,33 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _markdown_files(content_dir: Path) -> Iterator[tuple[Path, str]]:
-    """Every `.md` file with its posix path relative to the folder, sorted."""
-    top = str(content_dir)
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if dirpath == top:
-            # The people register and acknowledgements are data, read by `read_people`.
-            dirnames[:] = [d for d in dirnames if d not in (PEOPLE_FOLDER, ACKNOWLEDGEMENTS_FOLDER)]
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        for name in sorted(filenames):
-            if name.endswith(".md") and not name.startswith("."):
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                yield Path(dirpath, name), rel
+def _markdown_files(content_dir: Path) -> Iterator[tuple[Path, str, bool]]:
+    """Every `.md` file with its posix path relative to the folder, and whether it is a link, sorted:
+    folders one by one, their files before their subfolders (as `os.walk` goes, without a system
+    call per file to ask whether it is a link)."""
+
+    def walk(folder: Path, rel_dir: str) -> Iterator[tuple[Path, str, bool]]:
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=attrgetter("name"))
+        except OSError:
+            return  # a folder that cannot be listed is passed over, as os.walk does
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir():
+                # Linked folders are not followed; the people register and acknowledgements are
+                # data, read by `read_people`.
+                if not entry.is_symlink() and (rel_dir or name not in (PEOPLE_FOLDER, ACKNOWLEDGEMENTS_FOLDER)):
+                    subfolders.append(name)
+            elif name.endswith(".md"):
+                yield folder / name, rel_dir + name, entry.is_symlink()
+        for name in subfolders:
+            yield from walk(folder / name, f"{rel_dir}{name}/")
+
+    return walk(Path(content_dir), "")
 
 
 #: A file read and parsed: its source and its front matter as plain data.
@@ -206,7 +222,7 @@ _ID_LINE = re.compile(
 
 
 def _parse_file(
-    path: Path, rel: str, display: str, real_root: Path, findings: list[Finding], broken: set[str]
+    path: Path, rel: str, display: str, is_link: bool, real_root: Path, findings: list[Finding], broken: set[str]
 ) -> Parsed | None:
     """Read, decode and parse one file (the CPU-heavy part, safe to run in a worker)."""
 
@@ -214,17 +230,16 @@ def _parse_file(
         findings.append(error(display, line, code, message))
 
     # os.walk does not follow linked folders, so only the file itself can be a link.
-    if os.path.islink(path) and not _inside(Path(os.path.realpath(path)), real_root):
+    if is_link and not _inside(Path(os.path.realpath(path)), real_root):
         fail(1, "AIMS015", "this file is a link to a place outside the content folder; it was not read")
         return None
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except TooLarge:
+        fail(1, "AIMS005", f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
+        return None
     except OSError as exc:
         fail(1, "AIMS001", f"cannot read the file: {exc.strerror or exc}")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        fail(1, "AIMS005", f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -449,14 +464,19 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _real_file(path: str, real_dirs: dict[str, str]) -> str:
-    """`os.path.realpath`, resolving each folder once per load (the costly part)."""
+def _real_file(path: str, real_dirs: dict[str, str]) -> tuple[str, os.stat_result]:
+    """`os.path.realpath` and `os.stat` of it, resolving each folder once per load (the costly part)
+    and asking the file itself once when it is not a link."""
     head, tail = os.path.split(os.path.normpath(path))
     real_dir = real_dirs.get(head)
     if real_dir is None:
         real_dir = real_dirs[head] = os.path.realpath(head)
     full = os.path.join(real_dir, tail)
-    return os.path.realpath(full) if os.path.islink(full) else full
+    info = os.lstat(full)
+    if stat.S_ISLNK(info.st_mode):
+        full = os.path.realpath(full)
+        info = os.stat(full)
+    return full, info
 
 
 def _attach(record: Record, file: str, real_root: Path, real_dirs: dict[str, str]) -> None:
@@ -477,18 +497,20 @@ def _resolve(
         return error(
             source.display, line, "AIMS015", f"{what} '{file}' is an absolute path; give it relative to this record"
         )
-    target = _real_file(os.path.join(source.path.parent, file), real_dirs)
+    joined = os.path.join(source.path.parent, file)
     root = str(real_root)
+    try:
+        target, info = _real_file(joined, real_dirs)
+    except (FileNotFoundError, NotADirectoryError):
+        target, info = os.path.realpath(joined), None
+    except OSError as exc:
+        return error(source.display, line, "AIMS014", f"{what} '{file}' cannot be read: {exc.strerror or exc}")
     if not target.startswith(root + os.sep):
         return error(
             source.display, line, "AIMS015", f"{what} '{file}' lies outside the content folder; it was not read"
         )
-    try:
-        info = os.stat(target)
-    except (FileNotFoundError, NotADirectoryError):
+    if info is None:
         return error(source.display, line, "AIMS014", f"{what} '{file}' does not exist{_nearby(target, file)}")
-    except OSError as exc:
-        return error(source.display, line, "AIMS014", f"{what} '{file}' cannot be read: {exc.strerror or exc}")
     if not stat.S_ISREG(info.st_mode) or not os.access(target, os.R_OK):
         return error(source.display, line, "AIMS014", f"{what} '{file}' is not a readable file")
     rel = target[len(root) + 1 :].replace(os.sep, "/")  # inside the root, checked above

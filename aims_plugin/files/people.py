@@ -9,7 +9,6 @@ and each is checked once.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 from collections.abc import Sequence
@@ -34,13 +33,6 @@ from ..register.findings import Finding, did_you_mean, error, warning
 from ..register.people import AckFile, People, Person
 from .frontmatter import Refused, parse_yaml, split_front_matter
 from .tables import body, check_header, read_table
-
-#: CSV files larger than this are refused (a located error): an HR or LMS export of
-#: hundreds of thousands of rows fits.
-MAX_CSV_BYTES = 64 * 1024 * 1024
-
-csv.field_size_limit(1024 * 1024)
-
 
 # -- people -------------------------------------------------------------------------------
 

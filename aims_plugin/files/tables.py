@@ -16,6 +16,7 @@ from itertools import repeat
 from pathlib import Path
 
 from ..register.findings import Finding, did_you_mean, error, warning
+from .reading import TooLarge, read_bounded
 
 #: CSV files larger than this are refused (a located error): an HR or LMS export of
 #: hundreds of thousands of rows fits.
@@ -97,13 +98,12 @@ def read_table(path: Path, display: str, code: str, findings: list[Finding]) -> 
         findings.append(error(display, line, code, message))
 
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CSV_BYTES + 1)
+        raw = read_bounded(path, MAX_CSV_BYTES)
+    except TooLarge:
+        fail(1, f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB")
+        return None
     except OSError as exc:
         fail(1, f"cannot read the file: {exc.strerror or exc}")
-        return None
-    if len(raw) > MAX_CSV_BYTES:
-        fail(1, f"file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB")
         return None
     try:
         text = raw.decode("utf-8-sig")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +19,7 @@ from pydantic import BaseModel
 
 from ..catalog import Catalog, Crosswalk
 from ..files.history import History, Revision
+from ..files.reading import file_sha256
 from ..model import Action, Audience, Document, Kind, Status, name_fields, spec_of
 from ..model.criteria import DEFAULT_CRITERIA, RiskCriteria
 from .findings import Finding
@@ -48,11 +48,7 @@ class Attachment:
 
     @functools.cached_property
     def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
+        return file_sha256(self.path)
 
 
 @dataclass

@@ -38,7 +38,8 @@ class ClauseRow:
 def clause_coverage(register: Register) -> list[ClauseRow]:
     catalog = register.catalog
     prefix = f"{catalog.id}:"
-    docs: dict[str, list[Record]] = {}
+    # Each subclause's records in register order, each once (keyed by identity: records compare by value).
+    docs: dict[str, dict[int, Record]] = {}
     write_ups: dict[str, Record] = {}
     for record in register.records:
         ids = [i.removeprefix(prefix) for i in record.doc.satisfies]
@@ -49,10 +50,11 @@ def clause_coverage(register: Register) -> list[ClauseRow]:
                 write_ups.setdefault(sub, record)
         for req_id in ids:
             sub = catalog.subclause_of(req_id)
-            if sub and record not in docs.setdefault(sub, []):
-                docs[sub].append(record)
+            if sub:
+                docs.setdefault(sub, {})[id(record)] = record
     return [
-        ClauseRow(req.id, req.title, tuple(docs.get(req.id, ())), write_ups.get(req.id)) for req in catalog.subclauses
+        ClauseRow(req.id, req.title, tuple(docs.get(req.id, {}).values()), write_ups.get(req.id))
+        for req in catalog.subclauses
     ]
 
 
