@@ -87,23 +87,30 @@ def write_tree(root: Path, people: int, acks: int) -> list[Path]:
     return [people_file, ack_file, attendance]
 
 
-def read_csv(files: list[Path]) -> None:
+def read_csv(files: list[Path]) -> list[list[list[str]]]:
+    tables = []
     for path in files:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            list(csv.reader(handle))
+            tables.append(list(csv.reader(handle)))
+    return tables
 
 
-def check(content: Path) -> int:
+def check(content: Path) -> tuple[object, list[object]]:
     from aims_plugin.checks import run_checks
     from aims_plugin.files.load import load
 
-    return len(run_checks(load(content, history=False), TODAY))
+    register = load(content, history=False)
+    return register, run_checks(register, TODAY)
 
 
 def timed(run) -> float:
+    """Seconds to run it; what it made is freed after the clock stops, on both sides (`aims check`
+    ends its process without freeing the register)."""
     start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+    made = run()
+    seconds = time.perf_counter() - start
+    del made
+    return seconds
 
 
 def main() -> int:

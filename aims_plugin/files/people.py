@@ -77,7 +77,7 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
     columns = check_header(table, PERSON_COLUMNS, ("id", "name"), CODE, findings)
     if columns is None or not len(table):
         return
-    cells, lines = body(table, CODE, findings)
+    cells, lines = body(table, CODE, findings, strip=False)  # the validators strip each value
     # Column by column, each in one call to pydantic-core, with `PersonEntry`'s rules; a column with a
     # bad cell is validated again cell by cell, so that only the rows with a fault are left out.
     values: dict[str, list[Any]] = {}
@@ -105,7 +105,9 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
     roles = map(role_ids, values["roles"]) if "roles" in values else repeat((), count)
     teams = values.get("team") or repeat("", count)
     joined = [day or None for day in values["joined"]] if "joined" in values else repeat(None, count)
-    made = list(map(Person, ids, names, emails, roles, teams, joined, repeat(display, count), lines))
+    # `tuple.__new__` makes each Person from its fields in C (a NamedTuple's own constructor is Python).
+    fields = zip(ids, names, emails, roles, teams, joined, repeat(display, count), lines, strict=True)
+    made: list[Person] = list(map(tuple.__new__, repeat(Person), fields))
     if bad:
         people.broken.update(str(ids[i]).strip() for i in bad if str(ids[i]).strip())
         made = [p for i, p in enumerate(made) if i not in bad]

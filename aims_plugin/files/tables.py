@@ -177,9 +177,12 @@ def check_header(
     return columns
 
 
-def body(table: Table, code: str, findings: list[Finding]) -> tuple[list[tuple[str, ...]], Sequence[int]]:
+def body(
+    table: Table, code: str, findings: list[Finding], *, strip: bool = True
+) -> tuple[list[tuple[str, ...]], Sequence[int]]:
     """The columns of the rows that have the header's number of values, and those rows' lines; each
-    other row is an error, and left out. Values are stripped of spaces around them."""
+    other row is an error, and left out. Values are stripped of spaces around them (unless the caller's
+    validators strip them)."""
     width = len(table.header)
     if table._flat is not None or all(len(row) == width for row in table.rows):
         columns, lines = (table.columns() if len(table) else [() for _ in table.header]), table.lines
@@ -194,6 +197,6 @@ def body(table: Table, code: str, findings: list[Finding]) -> tuple[list[tuple[s
         rows = [table.rows[i] for i in kept]
         columns = [tuple(column) for column in zip(*rows, strict=True)] if rows else [() for _ in table.header]
         lines = [table.line(i) for i in kept]
-    if table.padded:
+    if strip and table.padded:
         columns = [tuple(map(str.strip, column)) for column in columns]
     return columns, lines

@@ -112,7 +112,8 @@ def check(
     if watch:
         _watch(paths, strict, fmt, interval, today)
         return
-    code = _check_once(paths, strict, fmt, today)
+    kept: list[Build] = []  # alive until the process ends (see `run`)
+    code = _check_once(paths, strict, fmt, today, keep=kept)
     _EXIT_UNFREED.add(code)
     sys.exit(code)
 
@@ -156,14 +157,18 @@ def _watch(paths: tuple[Path, ...], strict: bool, fmt: str, interval: float, tod
         return
 
 
-def _check_once(paths: tuple[Path, ...], strict: bool, fmt: str, today: dt.datetime | None) -> int:
-    """One check: prints its report and returns the exit code."""
+def _check_once(
+    paths: tuple[Path, ...], strict: bool, fmt: str, today: dt.datetime | None, keep: list[Build] | None = None
+) -> int:
+    """One check: prints its report and returns the exit code (the build goes into `keep`, if given)."""
     from importlib import metadata
 
     from ..outputs import findings as formats
 
     start = paths[0] if paths else Path(".")
     build = _build(start if start.is_dir() else start.parent, _today(today))
+    if keep is not None:
+        keep.append(build)
     register, findings = build.register, build.findings
     chosen = [p.resolve() for p in paths if p.resolve() != build.root.resolve()]
     if chosen:

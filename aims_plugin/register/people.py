@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, KeysView
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -52,8 +52,20 @@ class AckFile:
         return tuple(zip(self.documents, self.versions, strict=True))
 
     @functools.cached_property
-    def distinct_pairs(self) -> set[tuple[str, str]]:
-        return set(self.pairs)
+    def groups(self) -> dict[tuple[str, str], set[str]]:
+        """(document, version) -> the people with a row of it, whatever its date (one pass over the rows)."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for pair, person in zip(zip(self.documents, self.versions, strict=True), self.persons, strict=True):
+            people = found.get(pair)
+            if people is None:
+                found[pair] = {person}
+            else:
+                people.add(person)
+        return found
+
+    @property
+    def distinct_pairs(self) -> KeysView[tuple[str, str]]:
+        return self.groups.keys()
 
     @functools.cached_property
     def distinct_dates(self) -> set[dt.date]:
@@ -171,8 +183,8 @@ class People:
             for ack in self.ack_files:
                 sets = {pair: found.setdefault(pair, set()) for pair in ack.distinct_pairs}
                 if max(ack.distinct_dates, default=today) <= today:
-                    for pair, person in zip(ack.pairs, ack.persons, strict=True):
-                        sets[pair].add(person)
+                    for pair, people in ack.groups.items():
+                        sets[pair] |= people
                 else:  # some rows are dated later than today: they cannot count yet
                     for pair, person, day in zip(ack.pairs, ack.persons, ack.dates, strict=True):
                         if day <= today:
