@@ -16,7 +16,7 @@ from typing import Any
 import markdown
 from markupsafe import Markup
 
-from ...model import KIND_TITLES, SPECS, Audience, KindSpec, spec_of
+from ...model import KIND_TITLES, SPECS, Audience, Kind, KindSpec, spec_of
 from ...model.crossref import expand_refs
 from ...present import charts
 from ...present.facts import document_facts, referenced_by
@@ -153,8 +153,9 @@ def build_pack(
         related=lambda record: referenced_by(record, reports.links),
         doc_anchor=lambda record: linker.targets[record.id].pack,
         heading=lambda record: record_heading(record, linker),
-        # Write-ups of a control or clause follow one another; other documents open a page.
-        flows=lambda record: spec_of(record.kind).topic is not None,
+        # Policies and procedures, the controlled documents staff work to, each open a page; write-ups,
+        # systems, roles and the other records follow one another.
+        flows=lambda record: record.kind not in (Kind.policy, Kind.procedure),
         manifest=manifest,
         changes=reports.changes,
         frameworks=reports.frameworks,
