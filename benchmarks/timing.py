@@ -14,3 +14,10 @@ def best_of(repeat: int, fn: Callable[[], object]) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds one run of `fn` takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start

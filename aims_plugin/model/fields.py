@@ -152,15 +152,6 @@ class Names:
     """
 
 
-def _id_text(value: Any) -> Any:
-    # YAML reads `clause: 4.1` as a float; an ID is always text.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
 def _date_only(value: Any) -> Any:
     # Refuse numbers (pydantic would read them as Unix timestamps).
     if isinstance(value, bool | int | float):
@@ -185,13 +176,14 @@ def text_list(value: Any) -> Any:
 #: A review interval: `12 months`, `1 year`, `6 weeks`, `30 days` (at most 999 of a unit).
 INTERVAL = re.compile(r"^\s*(\d{1,3})\s*(day|week|month|year)s?\s*$")
 
-Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=128)]
+# YAML reads `clause: 4.1` as a float; an ID is always text (numbers become text in pydantic-core, booleans do not).
+Id = Annotated[str, Field(min_length=1, max_length=128, coerce_numbers_to_str=True)]
 Date = Annotated[dt.date, BeforeValidator(_date_only), AfterValidator(_plausible)]
 Text = Annotated[str, Field(min_length=1)]
 Score = Annotated[int, Field(ge=1, le=5, strict=True)]
 IdList = Annotated[list[Id], BeforeValidator(text_list)]
 TextList = Annotated[list[Text], BeforeValidator(text_list)]
-Version = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=64)]
+Version = Annotated[str, Field(min_length=1, max_length=64, coerce_numbers_to_str=True)]
 Interval = Annotated[str, Field(pattern=INTERVAL.pattern)]
 #: Names of people (see `Names`).
 NameList = Annotated[list[Text], BeforeValidator(text_list), Names()]
