@@ -46,6 +46,32 @@ def test_errors_exit_1_and_every_line_is_located(tree):
     ]
 
 
+def test_a_check_process_reports_everything_and_tolerates_a_reader_that_leaves(tree):
+    """The console script ends a check without freeing the register: its report must still be whole,
+    its exit code kept, and a reader that stops early (`| head -1`) must not give a traceback."""
+    files = {f"content/policies/P{n}.md": front(id=f"P{n}", title="T", colour="blue") for n in range(900)}
+    root = tree({**complete_files(), **files})
+    whole = subprocess.run(
+        [sys.executable, "-m", "aims_plugin", "check", str(root), "--strict"], capture_output=True, text=True
+    )
+    assert whole.returncode == 1
+    assert sum("AIMS007 warning: unknown key 'colour'" in line for line in whole.stdout.splitlines()) == 900
+    assert whole.stdout.rstrip().endswith("900 warnings")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aims_plugin", "check", str(root), "--strict"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert "AIMS007" in first
+    assert "Traceback" not in errors
+
+
 def test_warnings_fail_only_with_strict(tree):
     files = complete_files()
     files["content/policies/P.md"] = front(id="P", title="T", colour="blue")
