@@ -28,8 +28,9 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from .timing import timed
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = 1.5
@@ -101,16 +102,6 @@ def check(content: Path) -> tuple[object, list[object]]:
 
     register = load(content, history=False)
     return register, run_checks(register, TODAY)
-
-
-def timed(run) -> float:
-    """Seconds to run it; what it made is freed after the clock stops, on both sides (`aims check`
-    ends its process without freeing the register)."""
-    start = time.perf_counter()
-    made = run()
-    seconds = time.perf_counter() - start
-    del made
-    return seconds
 
 
 def main() -> int:

@@ -62,7 +62,7 @@ def run() -> None:
     try:
         main()
     except SystemExit as exc:
-        if not _EXIT_UNFREED or exc.code not in _EXIT_UNFREED:
+        if exc.code not in _EXIT_UNFREED:
             raise
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):  # a reader gone (`| head`), a stream closed
