@@ -97,11 +97,14 @@ def read_csv(files: list[Path]) -> list[list[list[str]]]:
 
 
 def check(content: Path) -> tuple[object, list[object]]:
+    """What `aims check` does: load, then every rule, with the collector paused over both."""
     from aims_plugin.checks import run_checks
     from aims_plugin.files.load import load
+    from aims_plugin.register import collector
 
-    register = load(content, history=False)
-    return register, run_checks(register, TODAY)
+    with collector.paused():
+        register = load(content, history=False)
+        return register, run_checks(register, TODAY)
 
 
 def main() -> int:

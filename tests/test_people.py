@@ -154,6 +154,37 @@ BAD_ROWS = [
         "use YYYY-MM-DD (got '05/01/2026')",
     ),
     (
+        "ack with an empty first value",
+        {"content/acknowledgements/x.csv": ACK + "P1,POL-A,1.0,2026-01-05\n,POL-A,1.0,2026-01-05\n"},
+        "AIMS045",
+        "content/acknowledgements/x.csv:3:",
+        "column 'person' is empty",
+    ),
+    (
+        "ack with an empty value inside the row",
+        {"content/acknowledgements/x.csv": ACK + "P1,POL-A,,2026-01-05\nP1,POL-A,1.0,2026-01-05\n"},
+        "AIMS045",
+        "content/acknowledgements/x.csv:2:",
+        "column 'version' is empty",
+    ),
+    (
+        "ack with an empty last value",
+        {"content/acknowledgements/x.csv": ACK + "P1,POL-A,1.0,2026-01-05\nP1,POL-A,1.0,"},
+        "AIMS045",
+        "content/acknowledgements/x.csv:3:",
+        "column 'date': use YYYY-MM-DD (got 'nothing')",
+    ),
+    (
+        "attendance file with an empty person",
+        {
+            "content/training/T2.md": front(id="T2", title="Awareness", date=RECENT, attendees_file="T2.csv"),
+            "content/training/T2.csv": "person,result\nP2,passed\n,passed\n",
+        },
+        "AIMS044",
+        "content/training/T2.csv:3:",
+        "column 'person' is empty",
+    ),
+    (
         "ack of an unknown document",
         {"content/acknowledgements/x.csv": ACK + "P1,POL-B,1.0,2026-01-05\n"},
         "AIMS045",

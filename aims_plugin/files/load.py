@@ -8,7 +8,6 @@ records, so nothing downstream touches the disk again.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
@@ -25,6 +24,7 @@ from ..catalog import Catalog, Crosswalk, load_catalog, load_crosswalk
 from ..model import FOLDER_KINDS, MODELS, Evidence, Kind, Training, accepted_keys, spec_of
 from ..model.criteria import CRITERIA_FILE, DEFAULT_CRITERIA, RiskCriteria
 from ..model.people import ACKNOWLEDGEMENTS_FOLDER, PEOPLE_FOLDER
+from ..register import collector
 from ..register.findings import Finding, did_you_mean, error, warning
 from ..register.people import People
 from ..register.records import Attachment, Record, Register, Source
@@ -54,16 +54,8 @@ def load(
     `shelf_life` and `expiry_window` are the project's evidence settings; the
     risk criteria come from the content folder's `risk_criteria.yaml`.
     """
-    # Reading allocates millions of small objects and frees them by reference counting; the
-    # cyclic collector would walk the growing register again and again (a third of a large
-    # load, measured with benchmarks/measured_bench.py). It runs again once the load is done.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _load(content_dir, display_root, catalog, history, frameworks, shelf_life, expiry_window, catalog_dir)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(

@@ -27,6 +27,7 @@ from ..model.people import (
     PERSON_COLUMN_VALIDATORS,
     PERSON_COLUMNS,
     parse_day,
+    role_column,
     role_ids,
 )
 from ..register.findings import Finding, did_you_mean, error, warning
@@ -102,7 +103,7 @@ def _people_csv(path: Path, display: str, people: People, findings: list[Finding
     count = len(lines)
     ids, names = values["id"], values["name"]
     emails = values.get("email") or repeat("", count)
-    roles = map(role_ids, values["roles"]) if "roles" in values else repeat((), count)
+    roles = role_column(values["roles"]) if "roles" in values else repeat((), count)
     teams = values.get("team") or repeat("", count)
     joined = [day or None for day in values["joined"]] if "joined" in values else repeat(None, count)
     # `tuple.__new__` makes each Person from its fields in C (a NamedTuple's own constructor is Python).
@@ -216,7 +217,7 @@ def _ack_csv(path: Path, display: str, people: People, findings: list[Finding]) 
             got = dates[i] or "nothing"
             findings.append(error(display, lines[i], "AIMS045", f"column 'date': use YYYY-MM-DD (got {got!r})"))
     for name, values in (("person", persons), ("document", documents), ("version", versions)):
-        if "" in values:
+        if table.blanks and "" in values:
             for i, value in enumerate(values):
                 if not value and i not in bad:
                     bad.add(i)
@@ -243,7 +244,7 @@ def read_attendees(path: Path, display: str, findings: list[Finding]) -> tuple[l
         return None
     cells, lines = body(table, CODE, findings)
     persons = list(cells[columns["person"]])
-    if "" in persons:
+    if table.blanks and "" in persons:
         empty = {i for i, person in enumerate(persons) if not person}
         for i in sorted(empty):
             findings.append(error(display, lines[i], CODE, "column 'person' is empty: every row needs it"))

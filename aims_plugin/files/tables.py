@@ -66,6 +66,8 @@ class Table:
         self._rows, self._flat, self.lines = rows, flat, lines
         #: Values may carry spaces or tabs around them (to be stripped); False only when the file has none.
         self.padded = True
+        #: Some value may be empty (once stripped); False only when the file has none.
+        self.blanks = True
 
     @property
     def width(self) -> int:
@@ -150,6 +152,8 @@ def _plain_table(text: str, display: str, digest: str, size: int) -> Table | Non
     flat = text[len(lines[0]) + 1 :].rstrip("\n").replace("\n", ",").split(",") if body else []
     table = Table(display, header, digest, size, flat=flat, lines=range(2, len(body) + 2))
     table.padded = " " in text or "\t" in text
+    # Without padding, an empty value is two commas together or a comma at either end of a line.
+    table.blanks = table.padded or ",," in text or "\n," in text or ",\n" in text or text[0] == "," or text[-1] == ","
     return table
 
 

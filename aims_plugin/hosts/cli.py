@@ -15,6 +15,7 @@ import click
 from ..catalog import DEFAULT_FRAMEWORK, available_frameworks
 from ..files.history import SnapshotError
 from ..model import KIND_TITLES, Audience, Implementation, front_matter_schema
+from ..register import collector
 from ..register.findings import GAP_CODES, ExitCode, Severity, plural
 from ..reports.frameworks import STATES
 from .build import Build
@@ -169,7 +170,8 @@ def _check_once(
     build = _build(start if start.is_dir() else start.parent, _today(today))
     if keep is not None:
         keep.append(build)
-    register, findings = build.register, build.findings
+    with collector.paused():  # reading and checking as one pause, as a site build does
+        register, findings = build.register, build.findings
     chosen = [p.resolve() for p in paths if p.resolve() != build.root.resolve()]
     if chosen:
         shown_root = _display_root(build.root)

@@ -10,7 +10,6 @@ lean part of it (titles, IDs, key fields and the bodies).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import html
 import os
 import re
@@ -33,6 +32,7 @@ from ..outputs.site.nav import NavItem, site_nav
 from ..outputs.site.pages import MARKER, Download, Html, SiteOptions, SitePlan
 from ..outputs.site.pages import Page as GeneratedPage
 from ..present.templates import OVERRIDES, Templates, yaml_title
+from ..register import collector
 from ..register.findings import GAP_CODES, Finding, Severity
 from .build import Build
 from .project import lost_by_inherit, unknown_framework
@@ -112,16 +112,10 @@ class AimsPlugin(BasePlugin[AimsConfig]):  # type: ignore[valid-type]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        # Generating thousands of pages allocates millions of short-lived objects and few
-        # cycles; the cyclic collector would rescan the whole register each time (measured:
-        # 7,258 records, page generation 5.2 s with it, 3.5 s without).
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        # Reading, checking and generating pages as one pause of the collector (measured: 7,258
+        # records, page generation 5.2 s with it running, 3.5 s without).
+        with collector.paused():
             return self._generate(files, config)
-        finally:
-            if enabled:
-                gc.enable()
 
     def _generate(self, files: Files, config: MkDocsConfig) -> Files:
         # A new build each time, not in on_config, so that `mkdocs serve` reads the content again.

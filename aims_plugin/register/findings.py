@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -122,17 +122,16 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):
+    """One finding, located. A tuple, so findings sort by place (path, line, code, severity, message)
+    and hash in C: a large AIMS can have thousands of them. Made by `error` and `warning`, which
+    accept only registered codes."""
+
     path: str
     line: int
     code: str
     severity: Severity
     message: str
-
-    def __post_init__(self) -> None:
-        if self.code not in CODES:
-            raise ValueError(f"unregistered finding code {self.code}")
 
     def format(self) -> str:
         return f"{self.path}:{self.line}: {self.code} {self.severity}: {self.message}"
@@ -147,9 +146,15 @@ class Finding:
         }
 
 
+def _registered(code: str) -> str:
+    if code not in CODES:
+        raise ValueError(f"unregistered finding code {code}")
+    return code
+
+
 def error(path: str, line: int, code: str, message: str) -> Finding:
-    return Finding(path, line, code, Severity.error, message)
+    return Finding(path, line, _registered(code), Severity.error, message)
 
 
 def warning(path: str, line: int, code: str, message: str) -> Finding:
-    return Finding(path, line, code, Severity.warning, message)
+    return Finding(path, line, _registered(code), Severity.warning, message)
