@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from aims_plugin.checks import run_checks
 from aims_plugin.files.load import load
+from aims_plugin.files.reading import MAX_FILE_BYTES
 from aims_plugin.hosts.cli import main
 from aims_plugin.model import Audience
 from aims_plugin.reports.bundle import compute
@@ -351,6 +352,15 @@ def test_people_can_be_markdown_records_beside_csv(tree):
     assert register.people.persons["P5"].roles == ("R-STAFF",)
     (problem,) = [f.format() for f in findings(root) if "P6.md" in f.path]
     assert problem.startswith("content/people/P6.md:4:") and "did you mean 'roles'?" in problem
+
+
+def test_an_oversized_person_file_is_refused_where_it_is_and_the_rest_is_read(tree):
+    huge = "---\nid: P5\nname: Katherine Johnson\n---\n" + "x" * (MAX_FILE_BYTES + 1)
+    root = tree(people_files(**{"content/people/P5.md": huge}))
+    (problem,) = [f.format() for f in findings(root) if "P5.md" in f.path]
+    assert problem.startswith("content/people/P5.md:1: AIMS044 error: file is larger than 2048 KiB")
+    people = load(root / "content").people.persons
+    assert "P5" not in people and "P1" in people
 
 
 def test_sites_show_acknowledgements_and_holders_to_staff_and_no_names_to_the_public(tree):

@@ -31,11 +31,8 @@ from ..register.records import Attachment, Record, Register, Source
 from .frontmatter import Refused, parse_yaml, split_front_matter
 from .history import NOT_READ, History, read_history, read_versions
 from .people import read_attendees, read_people
-from .reading import TooLarge, read_bounded
+from .reading import MAX_FILE_BYTES, TooLarge, read_bounded
 from .results import SERIES_LIMIT, Measurement, measure
-
-#: Files larger than this are refused (a located error, never a hang).
-MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def load(

@@ -33,6 +33,7 @@ from ..model.people import (
 from ..register.findings import Finding, did_you_mean, error, warning
 from ..register.people import AckFile, People, Person
 from .frontmatter import Refused, parse_yaml, split_front_matter
+from .reading import MAX_FILE_BYTES, TooLarge, read_bounded
 from .tables import body, check_header, read_table
 
 # -- people -------------------------------------------------------------------------------
@@ -133,8 +134,11 @@ def _row_message(column: str, problem: dict[str, Any]) -> str:
 
 def _person_md(path: Path, display: str, people: People, findings: list[Finding]) -> None:
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except TooLarge:
+        findings.append(error(display, 1, CODE, f"file is larger than {MAX_FILE_BYTES // 1024} KiB"))
+        return
     except (OSError, UnicodeDecodeError) as exc:
         findings.append(error(display, 1, CODE, f"cannot read the file: {exc}"))
         return

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 
+#: Markdown files (records, people) larger than this are refused: a located error, never a hang.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 #: Files up to this size are hashed from one read; larger ones are streamed.
 _WHOLE = 1 << 20
 
