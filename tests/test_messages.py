@@ -41,6 +41,17 @@ def test_an_unclosed_list_is_reported_where_it_opens(tree):
     assert problem.startswith("content/policies/P.md:4: AIMS003") and "list in [ ]" in problem
 
 
+def test_a_value_left_unfinished_at_the_end_of_the_front_matter_is_reported_on_its_own_line(tree):
+    files = complete_files()
+    files["content/policies/P.md"] = "---\nid: P\ntitle: T\nsatisfies: [\n\n---\nBody\n"
+    files["content/policies/Q.md"] = "---\nid: [\n---\n"
+    found = findings(tree(files))
+    (p,) = [f for f in found if "P.md" in f]
+    (q,) = [f for f in found if "Q.md" in f]
+    assert p.startswith("content/policies/P.md:4: AIMS003") and "the value on this line is not finished" in p
+    assert q.startswith("content/policies/Q.md:2: AIMS003") and "the value on this line is not finished" in q
+
+
 def test_dates_and_flags_say_how_to_write_them(tree):
     files = complete_files()
     files["content/policies/P.md"] = "---\nid: P\ntitle: T\neffective: 01/12/2026\n---\n"

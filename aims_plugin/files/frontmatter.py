@@ -122,13 +122,17 @@ _OPENERS = {
 }
 
 
-def _yaml_fault(exc: yaml.MarkedYAMLError, offset: int) -> tuple[int, str, str]:
+def _yaml_fault(exc: yaml.MarkedYAMLError, offset: int, text: str) -> tuple[int, str, str]:
     problem = exc.problem or exc.context or "syntax error"
     opener = _OPENERS.get(exc.context or "")
     if opener and exc.context_mark is not None:
         where = f" (YAML gives up on line {exc.problem_mark.line + offset})" if exc.problem_mark else ""
         return exc.context_mark.line + offset, "AIMS003", f"front matter is not valid YAML: {opener}{where}"
     mark = exc.problem_mark or exc.context_mark
+    if mark is not None and not text[mark.index :].strip() and text.strip():
+        # YAML gave up at the end of the text: the fault is the last value, left unfinished (`id: [`).
+        last = text.rstrip().count("\n") + offset
+        return last, "AIMS003", f"front matter is not valid YAML: the value on this line is not finished ({problem})"
     line = mark.line + offset if mark else offset
     return line, "AIMS003", f"front matter is not valid YAML: {problem}"
 
@@ -146,7 +150,7 @@ def parse_yaml(
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            raise Refused(*_yaml_fault(exc, offset)) from None
+            raise Refused(*_yaml_fault(exc, offset, fm_text)) from None
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, controls)
             line = fm_text.count("\n", 0, max(exc.position, 0)) + offset
             raise Refused(line, "AIMS003", f"front matter has a character YAML does not allow ({exc.reason})") from None
