@@ -41,15 +41,22 @@ def test_an_unclosed_list_is_reported_where_it_opens(tree):
     assert problem.startswith("content/policies/P.md:4: AIMS003") and "list in [ ]" in problem
 
 
-def test_a_value_left_unfinished_at_the_end_of_the_front_matter_is_reported_on_its_own_line(tree):
+def test_a_value_left_unfinished_at_the_end_of_the_front_matter_is_reported_where_it_starts(tree):
     files = complete_files()
     files["content/policies/P.md"] = "---\nid: P\ntitle: T\nsatisfies: [\n\n---\nBody\n"
     files["content/policies/Q.md"] = "---\nid: [\n---\n"
+    # Open after a comma, over several lines: where it opens, not its last line.
+    files["content/policies/R.md"] = "---\nid: R\ntitle: T\nsatisfies: [5.2,\n  A.2.2,\n---\n"
+    files["content/policies/S.md"] = "---\nid: S\ntitle: T\nowner\n  O\n---\n"
     found = findings(tree(files))
     (p,) = [f for f in found if "P.md" in f]
     (q,) = [f for f in found if "Q.md" in f]
-    assert p.startswith("content/policies/P.md:4: AIMS003") and "the value on this line is not finished" in p
-    assert q.startswith("content/policies/Q.md:2: AIMS003") and "the value on this line is not finished" in q
+    (r,) = [f for f in found if "R.md" in f]
+    (s,) = [f for f in found if "S.md" in f]
+    assert p.startswith("content/policies/P.md:4: AIMS003") and "list in [ ]" in p
+    assert q.startswith("content/policies/Q.md:2: AIMS003") and "list in [ ]" in q
+    assert r.startswith("content/policies/R.md:4: AIMS003") and "list in [ ]" in r
+    assert s.startswith("content/policies/S.md:4: AIMS003") and "this line has no ':' after its key" in s
 
 
 def test_dates_and_flags_say_how_to_write_them(tree):

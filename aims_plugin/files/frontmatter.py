@@ -130,11 +130,28 @@ def _yaml_fault(exc: yaml.MarkedYAMLError, offset: int, text: str) -> tuple[int,
         return exc.context_mark.line + offset, "AIMS003", f"front matter is not valid YAML: {opener}{where}"
     mark = exc.problem_mark or exc.context_mark
     if mark is not None and not text[mark.index :].strip() and text.strip():
-        # YAML gave up at the end of the text: the fault is the last value, left unfinished (`id: [`).
-        last = text.rstrip().count("\n") + offset
-        return last, "AIMS003", f"front matter is not valid YAML: the value on this line is not finished ({problem})"
+        return _fault_at_end(exc, offset, text, problem)
     line = mark.line + offset if mark else offset
     return line, "AIMS003", f"front matter is not valid YAML: {problem}"
+
+
+def _fault_at_end(exc: yaml.MarkedYAMLError, offset: int, text: str, problem: str) -> tuple[int, str, str]:
+    """YAML gave up at the end of the text: where the unfinished part starts."""
+    # A list or mapping left open after a comma (`[5.2,`): with a value after it, YAML names its opener.
+    try:
+        yaml.compose(text.rstrip() + " x", Loader=_Loader)
+    except yaml.MarkedYAMLError as again:
+        if _OPENERS.get(again.context or "") and again.context_mark is not None:
+            line = again.context_mark.line + offset
+            return line, "AIMS003", f"front matter is not valid YAML: {_OPENERS[again.context or '']}"
+    except yaml.YAMLError:
+        pass
+    context = exc.context_mark
+    if context is not None and text[context.index :].strip():  # the construct YAML was reading (a key, ...)
+        what = "this line has no ':' after its key" if exc.context == "while scanning a simple key" else exc.context
+        return context.line + offset, "AIMS003", f"front matter is not valid YAML: {what} ({problem})"
+    last = text.rstrip().count("\n") + offset  # the last value, left unfinished (`id: [`)
+    return last, "AIMS003", f"front matter is not valid YAML: the value on this line is not finished ({problem})"
 
 
 def parse_yaml(
