@@ -354,6 +354,16 @@ def test_people_can_be_markdown_records_beside_csv(tree):
     assert problem.startswith("content/people/P6.md:4:") and "did you mean 'roles'?" in problem
 
 
+@pytest.mark.parametrize("blank", ["\u00a0", "\x0b", "\u3000"])
+def test_values_are_stripped_of_any_space_around_them_as_the_csv_path_strips_them(tree, blank):
+    files = people_files(**{"content/acknowledgements/x.csv": ACK + f"P1{blank},POL-A,1.0,2026-01-05\n"})
+    root = tree(files)
+    assert not [f for f in findings(root) if "x.csv" in f.path]
+    # Quoted (the csv module's path), the same.
+    files["content/acknowledgements/x.csv"] = ACK + f'"P1{blank}",POL-A,1.0,2026-01-05\n'
+    assert not [f for f in findings(tree(files)) if "x.csv" in f.path]
+
+
 def test_an_oversized_person_file_is_refused_where_it_is_and_the_rest_is_read(tree):
     huge = "---\nid: P5\nname: Katherine Johnson\n---\n" + "x" * (MAX_FILE_BYTES + 1)
     root = tree(people_files(**{"content/people/P5.md": huge}))

@@ -128,6 +128,9 @@ def read_table(path: Path, display: str, code: str, findings: list[Finding]) -> 
     return Table(display, header, digest, size, rows=[r for _, r in kept[1:]], lines=[n for n, _ in kept[1:]])
 
 
+_ASCII_BLANKS = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 def _plain_table(text: str, display: str, digest: str, size: int) -> Table | None:
     """The fast path: a file without quotes, blank lines or ragged rows is split on commas and
     newlines, which is what the csv module reads from it; anything else goes to the csv module."""
@@ -151,7 +154,8 @@ def _plain_table(text: str, display: str, digest: str, size: int) -> Table | Non
         return None  # a row of empty values: the csv path leaves it out
     flat = text[len(lines[0]) + 1 :].rstrip("\n").replace("\n", ",").split(",") if body else []
     table = Table(display, header, digest, size, flat=flat, lines=range(2, len(body) + 2))
-    table.padded = " " in text or "\t" in text
+    # What `str.strip` takes off: spaces, tabs and the other ASCII blanks, or any non-ASCII space.
+    table.padded = not text.isascii() or any(blank in text for blank in _ASCII_BLANKS)
     # Without padding, an empty value is two commas together or a comma at either end of a line.
     table.blanks = table.padded or ",," in text or "\n," in text or ",\n" in text or text[0] == "," or text[-1] == ","
     return table
