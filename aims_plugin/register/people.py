@@ -11,8 +11,6 @@ import datetime as dt
 import functools
 from collections.abc import Iterator, KeysView
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import attrgetter
 from typing import NamedTuple
 
 from ..model.people import version_key
@@ -110,12 +108,12 @@ class People:
 
     @functools.cached_property
     def _by_name(self) -> dict[str, Person]:
-        # Built in C (`map`, `zip`, `compress`): names and e-mails casefolded; the first person of a name wins.
+        # Built in C (`map`, `zip`): names and e-mails casefolded; the first person of a name wins.
         persons = list(self.persons.values())
-        emails = list(map(attrgetter("email"), persons))
-        found = dict(zip(map(str.casefold, compress(emails, emails)), compress(persons, emails), strict=True))
-        persons.reverse()
-        by_name = dict(zip(map(str.casefold, map(attrgetter("name"), persons)), persons, strict=True))
+        found = dict(
+            zip(map(str.casefold, (p.email for p in persons if p.email)), (p for p in persons if p.email), strict=True)
+        )
+        by_name = dict(zip(map(str.casefold, (p.name for p in reversed(persons))), reversed(persons), strict=True))
         return {**found, **by_name}
 
     def find(self, value: str) -> Person | None:
@@ -134,14 +132,9 @@ class People:
     @functools.cached_property
     def by_role(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
-        persons = self.persons.values()
-        for key, roles in zip(map(attrgetter("id"), persons), map(attrgetter("roles"), persons), strict=True):
-            for role in roles:
-                held = found.get(role)
-                if held is None:
-                    found[role] = [key]
-                else:
-                    held.append(key)
+        for person in self.persons.values():
+            for role in person.roles:
+                found.setdefault(role, []).append(person.id)
         return found
 
     def acknowledged(self, document: str, version: str, today: dt.date) -> set[str]:

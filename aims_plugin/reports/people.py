@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import attrgetter
 
 from ..model import Kind, Role, Training, add_interval
 from ..model.kinds import EVERYONE, Acknowledged
@@ -52,12 +49,12 @@ class RoleRow:
     @property
     def gaps(self) -> list[tuple[Person, str, Held]]:
         """(holder, competence, standing) for every required competence a holder lacks."""
-        found = []
-        for competence in self.competences:
-            cells = self.held[competence]
-            standing = zip(self.holders, map(cells.__getitem__, map(attrgetter("id"), self.holders)), strict=True)
-            found += [(person, competence, held) for person, held in standing if not held.current]
-        return found
+        return [
+            (person, competence, self.held[competence][person.id])
+            for competence in self.competences
+            for person in self.holders
+            if not self.held[competence][person.id].current
+        ]
 
 
 @dataclass
@@ -139,8 +136,8 @@ def standing(view: Register, today: dt.date) -> dict[str, dict[str, Held]]:
 
 
 def _cells(held: dict[str, Held], people: list[Person]) -> dict[str, Held]:
-    ids = list(map(attrgetter("id"), people))
-    return dict(zip(ids, map(held.get, ids, repeat(NOT_HELD)), strict=True))
+    get = held.get
+    return {p.id: get(p.id, NOT_HELD) for p in people}
 
 
 def role_rows(view: Register, today: dt.date) -> list[RoleRow]:
@@ -187,9 +184,8 @@ def acknowledgement_rows(view: Register, today: dt.date) -> list[AckRow]:
         start = doc.effective or doc.approved_on
         in_force = record.done and start is not None and start <= today
         due = start + grace if in_force and start else None
-        has = list(map(done.__contains__, map(attrgetter("id"), people)))
-        acked = list(compress(people, has))
-        missing = list(compress(people, map(operator.not_, has)))
+        acked = [p for p in people if p.id in done]
+        missing = [p for p in people if p.id not in done]
         overdue = []
         if due is not None and due < today:
             overdue = [p for p in missing if p.joined is None or p.joined + grace < today]
