@@ -122,12 +122,21 @@ _OPENERS = {
 }
 
 
+def _opened(exc: yaml.MarkedYAMLError, offset: int) -> tuple[int, str, str] | None:
+    """A quoted value, list or mapping never closed: the line where it opens."""
+    opener = _OPENERS.get(exc.context or "")
+    if not opener or exc.context_mark is None:
+        return None
+    return exc.context_mark.line + offset, "AIMS003", f"front matter is not valid YAML: {opener}"
+
+
 def _yaml_fault(exc: yaml.MarkedYAMLError, offset: int, text: str) -> tuple[int, str, str]:
     problem = exc.problem or exc.context or "syntax error"
-    opener = _OPENERS.get(exc.context or "")
-    if opener and exc.context_mark is not None:
+    opened = _opened(exc, offset)
+    if opened is not None:
+        line, code, message = opened
         where = f" (YAML gives up on line {exc.problem_mark.line + offset})" if exc.problem_mark else ""
-        return exc.context_mark.line + offset, "AIMS003", f"front matter is not valid YAML: {opener}{where}"
+        return line, code, message + where
     mark = exc.problem_mark or exc.context_mark
     if mark is not None and not text[mark.index :].strip() and text.strip():
         return _fault_at_end(exc, offset, text, problem)
@@ -141,9 +150,9 @@ def _fault_at_end(exc: yaml.MarkedYAMLError, offset: int, text: str, problem: st
     try:
         yaml.compose(text.rstrip() + " x", Loader=_Loader)
     except yaml.MarkedYAMLError as again:
-        if _OPENERS.get(again.context or "") and again.context_mark is not None:
-            line = again.context_mark.line + offset
-            return line, "AIMS003", f"front matter is not valid YAML: {_OPENERS[again.context or '']}"
+        opened = _opened(again, offset)
+        if opened is not None:
+            return opened
     except yaml.YAMLError:
         pass
     context = exc.context_mark
