@@ -155,6 +155,13 @@ BAD_ROWS = [
         "use YYYY-MM-DD (got '05/01/2026')",
     ),
     (
+        "ack row of one value (tab-separated)",
+        {"content/acknowledgements/x.csv": ACK + "P1\tPOL-A\t1.0\t2026-01-05\n"},
+        "AIMS045",
+        "content/acknowledgements/x.csv:2:",
+        "this row has 1 value; the header names 4 columns",
+    ),
+    (
         "ack with an empty first value",
         {"content/acknowledgements/x.csv": ACK + "P1,POL-A,1.0,2026-01-05\n,POL-A,1.0,2026-01-05\n"},
         "AIMS045",
@@ -443,6 +450,16 @@ P9,POL-A,18/03/2026,70
 P4,POL-Z,19/03/2026,88
 P1,POL-A,32/03/2026,99
 """
+
+
+def test_import_refuses_a_row_of_another_width_saying_how_many_values_it_has(tree):
+    root = tree(people_files())
+    export = root / "lms-export.csv"
+    export.write_text(LMS + "P2,POL-A\n", encoding="utf-8")
+    args = ["import", "acknowledgements", str(export), "--map", "person=EmployeeID,document=Course,date=Completed"]
+    result = CliRunner().invoke(main, [*args, "--date-format", "%d/%m/%Y", "--root", str(root)])
+    assert result.exit_code == 1
+    assert f"{export}:7: this row has 2 values; the header names 4 columns" in result.output
 
 
 def test_import_refuses_rows_it_cannot_place_and_writes_nothing(tree):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from pathlib import Path
 
-from ..register.findings import Finding, did_you_mean, error, warning
+from ..register.findings import Finding, did_you_mean, error, plural, warning
 from .reading import TooLarge, read_bounded
 
 #: CSV files larger than this are refused (a located error): an HR or LMS export of
@@ -161,6 +161,11 @@ def _plain_table(text: str, display: str, digest: str, size: int) -> Table | Non
     return table
 
 
+def ragged(values: int, columns: int) -> str:
+    """What is wrong with a row that has another number of values than the header has columns."""
+    return f"this row has {plural(values, 'value')}; the header names {plural(columns, 'column')}"
+
+
 def check_header(
     table: Table, known: Iterable[str], required: Iterable[str], code: str, findings: list[Finding]
 ) -> dict[str, int] | None:
@@ -200,8 +205,7 @@ def body(
             if len(row) == width:
                 kept.append(i)
             else:
-                message = f"this row has {len(row)} values; the header names {width} columns"
-                findings.append(error(table.display, table.line(i), code, message))
+                findings.append(error(table.display, table.line(i), code, ragged(len(row), width)))
         rows = [table.rows[i] for i in kept]
         columns = [tuple(column) for column in zip(*rows, strict=True)] if rows else [() for _ in table.header]
         lines = [table.line(i) for i in kept]

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files.tables import located_rows, read_table
+from ..files.tables import located_rows, ragged, read_table
 from ..model.kinds import Acknowledged
 from ..model.people import ACK_COLUMNS, ACKNOWLEDGEMENTS_FOLDER, OWN_FILE, issued, parse_day
 from ..outputs.writefile import write_atomically
@@ -115,7 +115,7 @@ def import_rows(
             result.refused.append(f"{display}:{line}: {reason}")
 
         if len(cells) != len(table.header):
-            refuse(f"this row has {len(cells)} values; the header names {len(table.header)} columns")
+            refuse(ragged(len(cells), len(table.header)))
             continue
         value = {name: cells[at].strip() for name, at in index.items()}
         person = register.people.find(value["person"]) if value["person"] else None
